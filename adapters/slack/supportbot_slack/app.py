@@ -1,0 +1,73 @@
+"""The Slack plug-in: builds the Bolt app and the adapter, mounts `POST /slack/events`."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from supportbot.adapter import AdapterContext, Capabilities, Directory, EventSink
+from supportbot.events import MessageRef
+from supportbot.intents import Intent
+from supportbot_slack.client import SlackSender, web_client
+from supportbot_slack.listeners import Listeners
+from supportbot_slack.profiles import Profiles
+from supportbot_slack.settings import SlackSettings
+
+EVENTS_PATH = "/slack/events"
+
+
+class SlackAdapter:
+    """The `ChatAdapter` for Slack: Bolt for inbound requests, the Web API for intents."""
+
+    platform = "slack"
+    capabilities = Capabilities()
+
+    def __init__(self, settings: SlackSettings, *, sink: EventSink, directory: Directory) -> None:
+        self._settings = settings
+        client = web_client(settings.bot_token, settings.api_url)
+        self._sender = SlackSender(client, directory)
+        # Bolt's own single-workspace authorization calls `auth.test` once (cached), which
+        # gives it the bot's ids so the bot never answers its own messages.
+        self.bolt = AsyncApp(
+            client=client,
+            signing_secret=settings.signing_secret,
+            process_before_response=False,
+        )
+        profiles = Profiles(self._sender.user_info)
+        Listeners(sink=sink, sender=self._sender, profiles=profiles).register(self.bolt)
+        self._socket: AsyncSocketModeHandler | None = None
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Events API, slash commands and interactivity: all on one URL, as Bolt expects."""
+        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def send(self, intent: Intent) -> MessageRef | None:
+        return await self._sender.send(intent)
+
+    async def start(self) -> None:
+        if self._settings.app_token is not None and self._socket is None:
+            self._socket = AsyncSocketModeHandler(self.bolt, self._settings.app_token)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in Bolt
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+
+
+class SlackPlugin:
+    """Entry point `supportbot.adapters: slack`."""
+
+    name = "slack"
+
+    def create(self, ctx: AdapterContext) -> SlackAdapter | None:
+        settings = SlackSettings.from_env(ctx.env)
+        if settings is None:
+            return None
+        adapter = SlackAdapter(settings, sink=ctx.sink, directory=ctx.directory)
+        if not settings.socket_mode:
+            ctx.app.router.add_post(EVENTS_PATH, adapter.handle)
+        return adapter

@@ -1,0 +1,84 @@
+"""`TeamsAdapter`: the ChatAdapter for Microsoft Teams, built from the Bot Framework SDK."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botframework.connector.auth import BotFrameworkAuthentication
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from supportbot.adapter import Capabilities, DeliveryError, Directory, EventSink
+from supportbot.events import MessageRef
+from supportbot.intents import (
+    Intent,
+    OpenForm,
+    PostEphemeral,
+    PostMessage,
+    SendDirect,
+    UpdateMessage,
+)
+from supportbot_teams.connectors import Connectors
+from supportbot_teams.handler import MessagesHandler
+from supportbot_teams.ids import PLATFORM
+from supportbot_teams.outbound import TeamsSender
+from supportbot_teams.refs import ReferenceStore
+from supportbot_teams.settings import TeamsSettings
+from supportbot_teams.turn import TeamsBot, Texts
+
+MESSAGES_PATH = "/api/messages"
+
+
+class TeamsAdapter:
+    platform = PLATFORM
+    # Teams has threads in channels and updates cards in place, but no ephemeral messages, no
+    # modal a bot can open on a click (forms are cards with inputs) and no reaction events
+    # carrying the message text.
+    capabilities = Capabilities(modals=False, ephemeral=False, reactions=False)
+
+    def __init__(
+        self,
+        *,
+        settings: TeamsSettings,
+        sink: EventSink,
+        directory: Directory,
+        sessions: async_sessionmaker[AsyncSession],
+        texts: Texts,
+        authentication: BotFrameworkAuthentication | None = None,
+    ) -> None:
+        auth = authentication or ConfigurationBotFrameworkAuthentication(
+            settings.bot_configuration()
+        )
+        self.settings = settings
+        self.cloud = CloudAdapter(auth)
+        self.refs = ReferenceStore(sessions)
+        self.connectors = Connectors(self.cloud, settings.app_id)
+        self.sender = TeamsSender(connectors=self.connectors, refs=self.refs, directory=directory)
+        self.bot = TeamsBot(sink=sink, refs=self.refs, directory=directory, texts=texts)
+        self.handler = MessagesHandler(cloud=self.cloud, on_turn=self.bot.on_turn)
+
+    def mount(self, app: web.Application, path: str = MESSAGES_PATH) -> None:
+        app.router.add_post(path, self.handler)
+
+    async def send(self, intent: Intent) -> MessageRef | None:
+        match intent:
+            case PostMessage(to, message):
+                return await self.sender.post(to, message)
+            case UpdateMessage(ref, message):
+                return await self.sender.update(ref, message)
+            case PostEphemeral(to, user_id, message):
+                return await self.sender.ephemeral(to, user_id, message)
+            case SendDirect(_, user_id, message):
+                return await self.sender.direct(user_id, message)
+            case OpenForm(_, user_id, _, form, where):
+                return await self.sender.form(user_id, form, where)
+        raise DeliveryError(f"Teams cannot deliver {type(intent).__name__}", retryable=False)
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        self.handler.close()
+        await self.connectors.close()

@@ -1,0 +1,188 @@
+"""Delivering intents to Teams through the Bot Framework REST API.
+
+Where a message goes:
+- into a channel thread: `POST v3/conversations/<channel>;messageid=<root>/activities`;
+- into a channel, as a new thread (a ticket card, a hand-off): `POST v3/conversations` with
+  `isGroup` and `channelData.channel.id`; the new activity id names the thread;
+- into a chat (personal or group): `POST v3/conversations/<chat>/activities`;
+- an update: `PUT v3/conversations/<conversation>/activities/<id>`.
+Each needs the service URL, bot account and tenant of a stored conversation reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiohttp
+from botbuilder.schema import (
+    Activity,
+    Attachment,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+from msrest.exceptions import ClientRequestError, HttpOperationError
+
+from supportbot.adapter import DeliveryError, Directory
+from supportbot.events import ConversationRef, MessageRef
+from supportbot.messages import Form, Message
+from supportbot_teams import ids
+from supportbot_teams.connectors import Connectors
+from supportbot_teams.ids import PLATFORM
+from supportbot_teams.refs import ReferenceStore
+from supportbot_teams.render import CONTENT_TYPE, Card, render, render_form, summary
+
+_CHANNEL_SUFFIXES = ("@thread.tacv2", "@thread.skype")
+_RETRYABLE_STATUS = frozenset({408, 425, 429})
+
+
+class TeamsSender:
+    def __init__(
+        self, *, connectors: Connectors, refs: ReferenceStore, directory: Directory
+    ) -> None:
+        self.connectors = connectors
+        self.refs = refs
+        self.directory = directory
+
+    async def post(self, to: ConversationRef, message: Message) -> MessageRef:
+        activity = card_activity(render(message, self.directory), summary(message))
+        return await self._post_activity(to, activity)
+
+    async def update(self, ref: MessageRef, message: Message) -> MessageRef:
+        activity = card_activity(render(message, self.directory), summary(message))
+        conversation = ids.thread_conversation(ref.channel_id, ref.thread_id)
+        reference = await self._reference(conversation)
+        activity.id = ref.message_id
+        activity.conversation = reference.conversation
+        async with _delivering(f"update {ref.message_id} in {conversation}"):
+            client = await self.connectors.get(reference.service_url)
+            await client.conversations.update_activity(conversation, ref.message_id, activity)
+        return ref
+
+    async def direct(self, user_id: str, message: Message) -> MessageRef:
+        activity = card_activity(render(message, self.directory), summary(message))
+        return await self._to_user(user_id, activity)
+
+    async def form(self, user_id: str, form: Form, where: ConversationRef | None) -> MessageRef:
+        activity = card_activity(render_form(form, self.directory), summary(Message(form.title)))
+        if where is not None:
+            return await self._post_activity(where, activity)
+        return await self._to_user(user_id, activity)
+
+    async def ephemeral(self, to: ConversationRef, user_id: str, message: Message) -> MessageRef:
+        """Teams has no ephemeral messages: the user's personal chat, else the conversation."""
+        if await self.refs.get(user_id) is not None:
+            return await self.direct(user_id, message)
+        return await self.post(to, message)
+
+    # -- delivery ----------------------------------------------------------------------------
+    async def _post_activity(self, to: ConversationRef, activity: Activity) -> MessageRef:
+        """Into the thread, the chat, or (a channel without a thread) a new thread."""
+        if not to.thread_id and not to.is_direct and await self._is_channel(to.channel_id):
+            return await self._new_thread(to.channel_id, activity)
+        conversation = ids.thread_conversation(to.channel_id, to.thread_id)
+        sent = await self._send(conversation, activity)
+        return MessageRef(PLATFORM, to.channel_id, sent, to.thread_id)
+
+    async def _to_user(self, user_id: str, activity: Activity) -> MessageRef:
+        stored = await self.refs.get(user_id)
+        if stored is None:
+            return await self._new_chat(user_id, activity)
+        chat = str((stored.get("conversation") or {}).get("id") or "")
+        return MessageRef(PLATFORM, chat, await self._send(chat, activity))
+
+    async def _send(self, conversation: str, activity: Activity) -> str:
+        reference = await self._reference(conversation)
+        activity.conversation = reference.conversation
+        activity.from_property = reference.bot
+        async with _delivering(f"post to {conversation}"):
+            client = await self.connectors.get(reference.service_url)
+            response = await client.conversations.send_to_conversation(conversation, activity)
+        return str(getattr(response, "id", "") or "")
+
+    async def _new_thread(self, channel_id: str, activity: Activity) -> MessageRef:
+        reference = await self._reference(channel_id)
+        tenant = reference.conversation.tenant_id
+        params = ConversationParameters(
+            is_group=True,
+            bot=reference.bot,
+            channel_data={"channel": {"id": channel_id}, **_tenant_data(tenant)},
+            activity=activity,
+            tenant_id=tenant,
+        )
+        async with _delivering(f"start a thread in {channel_id}"):
+            client = await self.connectors.get(reference.service_url)
+            created = await client.conversations.create_conversation(params)
+        root = str(created.activity_id or ids.split_thread(created.id or "")[1] or "")
+        return MessageRef(PLATFORM, channel_id, root, root)
+
+    async def _new_chat(self, user_id: str, activity: Activity) -> MessageRef:
+        """A proactive 1:1 chat with someone who never wrote to the bot (the app must be
+        installed for them); Teams answers with the chat's id."""
+        reference = await self._reference(user_id, chat=True)
+        tenant = reference.conversation.tenant_id
+        params = ConversationParameters(
+            is_group=False,
+            bot=reference.bot,
+            members=[ChannelAccount(id=user_id)],
+            channel_data=_tenant_data(tenant),
+            tenant_id=tenant,
+        )
+        async with _delivering(f"open a chat with {user_id}"):
+            client = await self.connectors.get(reference.service_url)
+            created = await client.conversations.create_conversation(params)
+        chat = str(created.id or "")
+        return MessageRef(PLATFORM, chat, await self._send(chat, activity))
+
+    # -- where things go ---------------------------------------------------------------------
+    async def _reference(self, conversation: str, *, chat: bool = False) -> ConversationReference:
+        """A reference for `conversation`: its own, its channel's, or (same service URL, bot
+        and tenant) the newest one we have, readdressed."""
+        channel_id, _ = ids.split_thread(conversation)
+        stored = (
+            (None if chat else await self.refs.get(conversation))
+            or (None if chat else await self.refs.get(channel_id))
+            or await self.refs.latest()
+        )
+        if stored is None:
+            raise DeliveryError(
+                f"Teams: no conversation reference yet, so no service URL to reach {conversation};"
+                " install the bot in a team or chat (or send it a message) first",
+                retryable=True,
+            )
+        reference = ConversationReference().deserialize(stored)
+        tenant = reference.conversation.tenant_id if reference.conversation else None
+        address = None if chat else conversation
+        reference.conversation = ConversationAccount(id=address, tenant_id=tenant)
+        return reference
+
+    async def _is_channel(self, conversation: str) -> bool:
+        stored = await self.refs.get(conversation)
+        kind = ((stored or {}).get("conversation") or {}).get("conversationType")
+        if kind:
+            return bool(kind == "channel")
+        return conversation.endswith(_CHANNEL_SUFFIXES)
+
+
+def card_activity(card: Card, text: str) -> Activity:
+    attachment = Attachment(content_type=CONTENT_TYPE, content=card)
+    return Activity(type="message", summary=text or None, attachments=[attachment])
+
+
+def _tenant_data(tenant: str | None) -> dict[str, dict[str, str]]:
+    return {"tenant": {"id": tenant}} if tenant else {}
+
+
+@asynccontextmanager
+async def _delivering(what: str) -> AsyncIterator[None]:
+    """Turn the SDK's and the network's failures into `DeliveryError`s the outbox understands."""
+    try:
+        yield
+    except HttpOperationError as exc:
+        status = getattr(exc.response, "status_code", None) or 0
+        retryable = status >= 500 or status in _RETRYABLE_STATUS
+        raise DeliveryError(f"Teams: {what} failed ({status}): {exc}", retryable=retryable) from exc
+    except (ClientRequestError, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise DeliveryError(f"Teams: {what} failed: {exc}", retryable=True) from exc

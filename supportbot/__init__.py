@@ -1,0 +1,1 @@
+"""supportbot: a support desk inside team chat."""

@@ -1,0 +1,116 @@
+"""The chat-adapter port: what a platform must offer the core, and how adapters are found.
+
+Adapters are plug-ins registered under the `supportbot.adapters` entry-point group. Each plug-in
+gets an `AdapterContext` at start-up and returns a `ChatAdapter`, or None when it is not
+configured (no token in the environment), so a desk runs with whichever platforms it has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Protocol, runtime_checkable
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from supportbot.config import Config
+from supportbot.events import AnyEvent, MessageRef
+from supportbot.intents import Intent, UpdateMessage
+from supportbot.messages import Message
+
+ENTRY_POINT_GROUP = "supportbot.adapters"
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a platform can do, declared as data so the core degrades on purpose."""
+
+    threads: bool = True
+    modals: bool = True
+    ephemeral: bool = True
+    reactions: bool = True
+    update_in_place: bool = True
+    group_mentions: bool = True
+    images: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What handling one event produced, for adapters that answer synchronously."""
+
+    intents: tuple[Intent, ...] = ()
+    duplicate: bool = False
+    error: str | None = None
+
+    def card_update_for(self, ref: MessageRef) -> Message | None:
+        """The newest rendering of the message `ref` (Teams answers invokes with it)."""
+        found: Message | None = None
+        for intent in self.intents:
+            if isinstance(intent, UpdateMessage) and intent.ref.message_id == ref.message_id:
+                found = intent.message
+        return found
+
+
+class EventSink(Protocol):
+    async def __call__(self, event: AnyEvent) -> Outcome: ...
+
+
+class Directory(Protocol):
+    """Maps supportbot people and departments to platform ids, for mentions."""
+
+    def user_id(self, person: str, platform: str) -> str | None: ...
+
+    def group_id(self, group: str, platform: str) -> str | None: ...
+
+    def display_name(self, person: str) -> str: ...
+
+
+@runtime_checkable
+class ChatAdapter(Protocol):
+    platform: str
+    capabilities: Capabilities
+
+    async def send(self, intent: Intent) -> MessageRef | None:
+        """Deliver one intent; raise `DeliveryError` (retryable or not) when it cannot."""
+        ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class DeliveryError(Exception):
+    """An intent could not be delivered. `retryable` errors are kept in the outbox and retried."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+@dataclass(slots=True)
+class AdapterContext:
+    config: Config
+    env: Mapping[str, str]
+    app: web.Application
+    sink: EventSink
+    directory: Directory
+    sessions: async_sessionmaker[AsyncSession]
+    public_url: str = "http://127.0.0.1:8080"
+    on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+class AdapterPlugin(Protocol):
+    name: str
+
+    def create(self, ctx: AdapterContext) -> ChatAdapter | None: ...
+
+
+def discover_plugins() -> dict[str, AdapterPlugin]:
+    """Every installed adapter plug-in, by name."""
+    found: dict[str, AdapterPlugin] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        plugin_cls = ep.load()
+        found[ep.name] = plugin_cls()
+    return found

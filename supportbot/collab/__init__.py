@@ -1,0 +1,1 @@
+"""Collaboration: escalation approvals, hand-offs, SLA clocks, CSAT polls and shout-outs."""

@@ -1,0 +1,156 @@
+"""The `/support` grammar, shared by every platform: text in, a typed `Command` out.
+
+    help | new | claim [#] | unclaim [#] | assign # @user | queue [team] | mine | show #
+    priority # P1-P4 | note # text | reply # text | escalate # [department] reason
+    approve # | deny # reason | handoff # department note | resolve # | reopen #
+    kudos @user reason | leaderboard [week|month] | stats [week|month] | admin reload
+
+`#` is a ticket number (`42` or `#42`); inside a ticket's thread it may be left out. `@user` is
+a platform mention (`<@U123>`), `@handle` or a plain handle.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from supportbot.yamldoc import did_you_mean
+
+NAMES = (
+    "help",
+    "new",
+    "claim",
+    "unclaim",
+    "assign",
+    "queue",
+    "mine",
+    "show",
+    "priority",
+    "note",
+    "reply",
+    "escalate",
+    "approve",
+    "deny",
+    "handoff",
+    "resolve",
+    "reopen",
+    "kudos",
+    "leaderboard",
+    "stats",
+    "admin",
+)
+_NUMBER = re.compile(r"^#?(\d+)$")
+_MENTION = re.compile(r"^<@([A-Za-z0-9_.:-]+)(?:\|[^>]*)?>$|^@([\w.:-]+)$")
+
+
+class CommandError(Exception):
+    """The command text could not be understood; the message says how to write it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    number: int | None = None  # the ticket
+    person: str | None = None  # a mention token's id (`U123`, `aiko`)
+    text: str = ""  # the free text: a reason, a note, a department
+    option: str = ""  # a priority, a department, a period, a team, a sub-command
+
+
+Usage = dict[str, str]
+USAGE: Usage = {
+    "claim": "claim [#number]",
+    "unclaim": "unclaim [#number]",
+    "assign": "assign #number @person",
+    "show": "show #number",
+    "priority": "priority #number P1|P2|P3|P4",
+    "note": "note #number text",
+    "reply": "reply #number text",
+    "escalate": "escalate #number [department] reason",
+    "approve": "approve #number",
+    "deny": "deny #number reason",
+    "handoff": "handoff #number department note",
+    "resolve": "resolve #number",
+    "reopen": "reopen #number",
+    "kudos": "kudos @person reason",
+}
+
+
+def parse(
+    text: str, *, thread_ticket: int | None = None, departments: tuple[str, ...] = ()
+) -> Command:
+    """Parse command text (what follows `/support`); raise CommandError with help on mistakes."""
+    words = text.strip().split()
+    if not words:
+        return Command("help")
+    name, rest = words[0].lower(), words[1:]
+    if name not in NAMES:
+        raise CommandError(f"unknown command {name!r}{did_you_mean(name, NAMES)}; try `help`")
+    match name:
+        case "help" | "new" | "mine":
+            return Command(name)
+        case "queue":
+            return Command(name, option=rest[0] if rest else "")
+        case "leaderboard" | "stats":
+            period = rest[0].lower() if rest else "week"
+            if period not in ("week", "month"):
+                raise CommandError(f"{name} takes `week` or `month`, not {period!r}")
+            return Command(name, option=period)
+        case "admin":
+            if not rest or rest[0] != "reload":
+                raise CommandError("admin commands: `admin reload`")
+            return Command(name, option="reload")
+        case "kudos":
+            if not rest or (person := _person(rest[0])) is None:
+                raise CommandError(f"usage: {USAGE['kudos']}")
+            return Command(name, person=person, text=" ".join(rest[1:]))
+    number, rest = _number(name, rest, thread_ticket)
+    return _with_ticket(name, number, rest, departments)
+
+
+def _with_ticket(name: str, number: int, rest: list[str], departments: tuple[str, ...]) -> Command:
+    text = " ".join(rest)
+    match name:
+        case "assign":
+            if not rest or (person := _person(rest[0])) is None:
+                raise CommandError(f"usage: {USAGE['assign']}")
+            return Command(name, number, person=person)
+        case "priority":
+            if not rest or rest[0].upper() not in ("P1", "P2", "P3", "P4"):
+                raise CommandError(f"usage: {USAGE['priority']}")
+            return Command(name, number, option=rest[0].upper())
+        case "note" | "reply" | "deny":
+            if not text:
+                raise CommandError(f"usage: {USAGE[name]}")
+            return Command(name, number, text=text)
+        case "escalate":
+            dept = rest[0].lower() if rest and rest[0].lower() in departments else ""
+            reason = " ".join(rest[1:] if dept else rest)
+            if not reason:
+                raise CommandError(f"usage: {USAGE['escalate']}")
+            return Command(name, number, text=reason, option=dept)
+        case "handoff":
+            if not rest:
+                raise CommandError(f"usage: {USAGE['handoff']}")
+            dept = rest[0].lower()
+            if departments and dept not in departments:
+                hint = did_you_mean(dept, departments)
+                raise CommandError(
+                    f"unknown department {dept!r}{hint}; departments: " + ", ".join(departments)
+                )
+            return Command(name, number, option=dept, text=" ".join(rest[1:]))
+    return Command(name, number)
+
+
+def _number(name: str, rest: list[str], thread_ticket: int | None) -> tuple[int, list[str]]:
+    if rest and (m := _NUMBER.match(rest[0])):
+        return int(m.group(1)), rest[1:]
+    if thread_ticket is not None:
+        return thread_ticket, rest
+    raise CommandError(f"which ticket? usage: {USAGE.get(name, name + ' #number')}")
+
+
+def _person(token: str) -> str | None:
+    m = _MENTION.match(token)
+    if m:
+        return m.group(1) or m.group(2)
+    return token if re.fullmatch(r"[\w.:-]+", token) else None

@@ -1,0 +1,87 @@
+"""The composition root: builds one desk from config and environment. Nothing global.
+
+Features that live in their own packages (workflows, collaboration, insights) attach
+themselves through an `attach(desk, ...)` function, looked up here by module name, so a desk
+can run without any of them (tests of the core do).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from supportbot.adapter import ChatAdapter
+from supportbot.clock import Clock, SystemClock
+from supportbot.config import Config
+from supportbot.courier import Courier
+from supportbot.desk import Desk
+from supportbot.people import People
+from supportbot.scheduler import Scheduler
+from supportbot.store.db import open_database
+from supportbot.templates import Templates
+from supportbot.tickets import TicketService
+from supportbot.views import Views
+
+log = logging.getLogger(__name__)
+FEATURES = ("supportbot.insights", "supportbot.collab", "supportbot.workflows")
+
+
+def build_desk(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    workflows_dir: Path | None = None,
+    features: tuple[str, ...] = FEATURES,
+) -> Desk:
+    clock = clock or SystemClock()
+    db = open_database(config.database_url)
+    people = People(config)
+    tickets = TicketService(sessions=db.sessions, people=people, config=config, clock=clock)
+    folder = workflows_dir or Path(config.workflows_dir)
+    templates = Templates.from_folders(folder / "templates")
+    adapters: dict[str, ChatAdapter] = {}
+    desk = Desk(
+        config=config,
+        db=db,
+        clock=clock,
+        people=people,
+        tickets=tickets,
+        templates=templates,
+        views=Views(templates, config),
+        timers=Scheduler(db.sessions, clock),
+        courier=Courier(adapters, db.sessions, tickets, clock),
+        adapters=adapters,
+    )
+    desk.services["workflows_dir"] = folder
+    desk.metrics = _metrics()
+    for name in features:
+        attach_feature(desk, name)
+    return desk
+
+
+def _metrics() -> Any:
+    try:
+        from supportbot.insights.prom import DeskMetrics
+    except ModuleNotFoundError:
+        return None
+    return DeskMetrics()
+
+
+def attach_feature(desk: Desk, module: str) -> None:
+    try:
+        feature: Any = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            log.info("feature %s is not installed", module)
+            return
+        raise
+    attach = getattr(feature, "attach", None)
+    if attach is not None:
+        attach(desk)
+
+
+def env_flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").lower() in ("1", "true", "yes", "on")

@@ -1,0 +1,159 @@
+"""The report as titled tables of text, shared by the terminal, CSV and HTML renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from supportbot.insights.labels import Labels, duration, number, percent
+from supportbot.insights.model import BAND_NAMES, Metrics
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    key: str  # stable id (CSV column, HTML anchor)
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str = ""
+
+
+def report_sections(m: Metrics, t: Labels) -> list[Section]:
+    return [
+        _volume(m, t),
+        _first_response(m, t),
+        _resolution(m, t),
+        _sla(m, t),
+        _breaches(m, t),
+        _csat(m, t),
+        _escalations(m, t),
+        _handoffs(m, t),
+        _agents(m, t),
+        _hours(m, t),
+    ]
+
+
+def _pairs(key: str, title: str, t: Labels, rows: list[tuple[str, str]], note: str = "") -> Section:
+    return Section(key, title, (t("metric"), t("value")), tuple(rows), note)
+
+
+def _volume(m: Metrics, t: Labels) -> Section:
+    v = m.volume
+    rows = [
+        (t("created"), str(v.created)),
+        (t("resolved"), str(v.resolved)),
+        (t("resolution_rate"), percent(v.resolution_rate)),
+        (t("reopen_rate"), percent(v.reopen_rate)),
+        (t("unanswered"), str(v.unanswered)),
+    ]
+    return _pairs("volume", t("section.volume"), t, rows)
+
+
+def _first_response(m: Metrics, t: Labels) -> Section:
+    rows = [
+        (t("answered"), str(m.first_response.count)),
+        (t("median"), duration(m.first_response.median)),
+        (t("p90"), duration(m.first_response.p90)),
+    ]
+    for name, count, share in zip(BAND_NAMES, m.bands.counts, m.bands.shares, strict=True):
+        rows.append((t(f"band.{name}"), f"{count} ({percent(share)})"))
+    return _pairs("first_response", t("section.first_response"), t, rows)
+
+
+def _resolution(m: Metrics, t: Labels) -> Section:
+    rows = [
+        (t("resolved"), str(m.resolution.count)),
+        (t("median"), duration(m.resolution.median)),
+        (t("p90"), duration(m.resolution.p90)),
+    ]
+    return _pairs("resolution", t("section.resolution"), t, rows)
+
+
+def _sla(m: Metrics, t: Labels) -> Section:
+    cols = ("sla.clock", "sla.met", "sla.breached", "sla.pending", "sla.compliance")
+    rows = tuple(
+        (t(f"sla.{c.clock}"), str(c.met), str(c.breached), str(c.pending), percent(c.compliance))
+        for c in (m.sla.first_response, m.sla.resolution)
+    )
+    note = t("sla.business") if m.sla.business_hours else t("sla.wall")
+    return Section("sla", t("section.sla"), tuple(t(c) for c in cols), rows, note)
+
+
+def _breaches(m: Metrics, t: Labels) -> Section:
+    cols = ("sla.ticket", "sla.clock", "sla.priority", "sla.target", "sla.elapsed")
+    rows = tuple(
+        (
+            f"#{b.ticket_id}",
+            t(f"sla.{b.clock}"),
+            b.priority,
+            duration(b.target_seconds),
+            duration(b.elapsed_seconds) + (f" ({t('sla.open')})" if b.still_open else ""),
+        )
+        for b in m.sla.breaches
+    )
+    return Section("breaches", t("section.breaches"), tuple(t(c) for c in cols), rows)
+
+
+def _csat(m: Metrics, t: Labels) -> Section:
+    c = m.csat
+    rows = [
+        (t("csat.average"), number(c.average)),
+        (t("csat.sent"), str(c.sent)),
+        (t("csat.answered"), str(c.answered)),
+        (t("csat.response_rate"), percent(c.response_rate)),
+    ]
+    rows += [(t("csat.score", score=i + 1), str(n)) for i, n in enumerate(c.distribution)]
+    return _pairs("csat", t("section.csat"), t, rows)
+
+
+def _escalations(m: Metrics, t: Labels) -> Section:
+    e = m.escalations
+    rows = [
+        (t("esc.requested"), str(e.requested)),
+        (t("esc.approved"), str(e.approved)),
+        (t("esc.denied"), str(e.denied)),
+        (t("esc.approval_rate"), percent(e.approval_rate)),
+        (t("esc.decision_median"), duration(e.decision.median)),
+        (t("esc.decision_p90"), duration(e.decision.p90)),
+    ]
+    return _pairs("escalations", t("section.escalations"), t, rows)
+
+
+def _handoffs(m: Metrics, t: Labels) -> Section:
+    names = ("department", "opened", "accepted", "closed", "to_accept", "to_close")
+    rows = tuple(
+        (
+            h.department,
+            str(h.opened),
+            str(h.accepted),
+            str(h.closed),
+            duration(h.to_accept.median),
+            duration(h.to_close.median),
+        )
+        for h in m.handoffs
+    )
+    return Section("handoffs", t("section.handoffs"), tuple(t(f"handoff.{n}") for n in names), rows)
+
+
+def _agents(m: Metrics, t: Labels) -> Section:
+    names = ("name", "handled", "resolved", "first_response", "csat", "kudos")
+    rows = tuple(
+        (
+            a.name,
+            str(a.handled),
+            str(a.resolved),
+            duration(a.first_response_median),
+            number(a.csat_average),
+            str(a.kudos_points),
+        )
+        for a in m.agents
+    )
+    return Section("agents", t("section.agents"), tuple(t(f"agent.{n}") for n in names), rows)
+
+
+def _hours(m: Metrics, t: Labels) -> Section:
+    days = t.weekdays()
+    rows = tuple(
+        (f"{days[h.weekday]} {h.hour:02d}:00", str(h.tickets)) for h in m.busiest_hours(5)
+    )
+    cols = (t("hours.slot"), t("hours.tickets"))
+    return Section("hours", t("section.hours"), cols, rows)

@@ -1,0 +1,202 @@
+"""The intake API, for channels beyond chat (web forms, a mail gateway).
+
+    POST /api/intake            Authorization: Bearer <key>   → 201 {"ticket": 42, "status": "new"}
+    GET  /api/tickets/{number}  Authorization: Bearer <key>   → the ticket, if that key opened it
+
+Keys are stored as SHA-256 hashes (`supportbot intake add-key NAME` prints a new key once).
+Public replies to an intake ticket are POSTed to its `callback_url`, retried through the outbox.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import TYPE_CHECKING, Literal
+
+import aiohttp
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from sqlalchemy import select
+
+from supportbot import markup
+from supportbot.adapter import Capabilities, DeliveryError
+from supportbot.events import Actor, MessageRef
+from supportbot.happenings import Turn
+from supportbot.intents import Intent, PostMessage
+from supportbot.store.models import IntakeKeyRow, Ticket
+from supportbot.tickets.service import NewTicket
+
+if TYPE_CHECKING:
+    from supportbot.desk import Desk
+
+PLATFORM = "intake"
+
+
+class Requester(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+
+
+class IntakeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    requester: Requester
+    subject: str = Field(min_length=1, max_length=300)
+    body: str = Field(min_length=1, max_length=20000)
+    locale: Literal["en", "ja"] = "en"
+    callback_url: HttpUrl | None = None
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_key() -> tuple[str, str]:
+    """A fresh bearer key and its hash (store the hash, hand out the key)."""
+    key = "sbk_" + secrets.token_urlsafe(32)
+    return key, hash_key(key)
+
+
+async def sync_keys(desk: Desk) -> None:
+    async with desk.db.sessions.begin() as s:
+        known = set((await s.scalars(select(IntakeKeyRow.name))).all())
+        for key in desk.config.intake_keys:
+            if key.name not in known:
+                s.add(IntakeKeyRow(name=key.name, key_hash=key.sha256.lower()))
+
+
+async def add_key(desk: Desk, name: str) -> str:
+    key, digest = new_key()
+    async with desk.db.sessions.begin() as s:
+        s.add(IntakeKeyRow(name=name, key_hash=digest))
+    return key
+
+
+def mount(app: web.Application, desk: Desk) -> None:
+    async def create(request: web.Request) -> web.Response:
+        return await _create(request, desk)
+
+    async def show(request: web.Request) -> web.Response:
+        return await _show(request, desk)
+
+    app.router.add_post("/api/intake", create)
+    app.router.add_get("/api/tickets/{number}", show)
+
+
+async def _key_id(request: web.Request, desk: Desk) -> int:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise web.HTTPUnauthorized(
+            text='{"error": "missing bearer key"}', content_type="application/json"
+        )
+    digest = hash_key(header.removeprefix("Bearer ").strip())
+    async with desk.db.sessions() as s:
+        rows = (await s.execute(select(IntakeKeyRow.id, IntakeKeyRow.key_hash))).all()
+    for key_id, stored in rows:
+        if hmac.compare_digest(stored, digest):
+            return int(key_id)
+    raise web.HTTPUnauthorized(text='{"error": "unknown key"}', content_type="application/json")
+
+
+async def _create(request: web.Request, desk: Desk) -> web.Response:
+    key_id = await _key_id(request, desk)
+    try:
+        body = IntakeRequest.model_validate_json(await request.read())
+    except ValidationError as exc:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"]) or "(body)", "error": e["msg"]}
+            for e in exc.errors(include_url=False)
+        ]
+        return web.json_response({"error": "invalid request", "fields": errors}, status=400)
+    actor = Actor(PLATFORM, body.requester.email.lower(), body.requester.name, locale=body.locale)
+    async with desk.db.sessions.begin() as s:
+        handle = (await desk.people.resolve(s, actor)).handle
+    turn = Turn(source=PLATFORM)
+    ticket = await desk.open_ticket(
+        NewTicket(
+            requester=handle,
+            subject=body.subject,
+            body=body.body,
+            origin_platform=PLATFORM,
+            locale=body.locale,
+            callback_url=str(body.callback_url) if body.callback_url else None,
+            intake_key_id=key_id,
+        ),
+        turn,
+        source=PLATFORM,
+    )
+    await desk.finish(turn)
+    return web.json_response({"ticket": ticket.number, "status": ticket.status}, status=201)
+
+
+async def _show(request: web.Request, desk: Desk) -> web.Response:
+    key_id = await _key_id(request, desk)
+    number = request.match_info["number"]
+    if not number.isdigit():
+        return web.json_response({"error": "a ticket number is digits"}, status=400)
+    async with desk.db.sessions() as s:
+        owner = await s.scalar(select(Ticket.intake_key_id).where(Ticket.id == int(number)))
+    if owner is None or owner != key_id:
+        return web.json_response({"error": f"no ticket #{number} for this key"}, status=404)
+    t = await desk.tickets.get(int(number))
+    return web.json_response(
+        {
+            "ticket": t.number,
+            "subject": t.subject,
+            "status": t.status,
+            "priority": t.priority,
+            "created_at": t.created_at.isoformat(),
+            "first_response_at": t.first_response_at.isoformat() if t.first_response_at else None,
+            "resolved_at": t.resolved_at.isoformat() if t.resolved_at else None,
+        }
+    )
+
+
+class IntakeAdapter:
+    """Replies to intake tickets go to their callback URL (the form's or mail gateway's)."""
+
+    platform = PLATFORM
+    capabilities = Capabilities(
+        threads=False,
+        modals=False,
+        ephemeral=False,
+        reactions=False,
+        update_in_place=False,
+        group_mentions=False,
+        images=False,
+    )
+
+    def __init__(self, desk: Desk, timeout: float = 10.0) -> None:
+        self._desk = desk
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def send(self, intent: Intent) -> MessageRef | None:
+        if not isinstance(intent, PostMessage) or not intent.to.channel_id.isdigit():
+            return None  # cards, forms and ephemerals have no meaning for a web form
+        ticket = await self._desk.tickets.get(int(intent.to.channel_id))
+        if not ticket.callback_url:
+            return None
+        payload = {
+            "ticket": ticket.number,
+            "status": ticket.status,
+            "text": markup.to_plain(intent.message.text),
+        }
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=self._timeout) as http,
+                http.post(ticket.callback_url, json=payload) as response,
+            ):
+                if response.status >= 500 or response.status == 429:
+                    raise DeliveryError(f"callback answered {response.status}")
+                if response.status >= 400:
+                    raise DeliveryError(f"callback refused: {response.status}", retryable=False)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise DeliveryError(f"callback unreachable: {exc}") from exc
+        return MessageRef(PLATFORM, str(ticket.number), secrets.token_hex(8))

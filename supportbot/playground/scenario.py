@@ -1,0 +1,155 @@
+"""The demo's scripted story, played the way a visitor would play it on the page.
+
+Every step is an action a person takes in the playground (a message, a click, a command), sent
+through the same `Actions` the browser uses, so the desk, the workflows and the cards do the rest:
+a customer asks in Japanese → triage → an agent claims → escalation approved by a lead →
+engineering hand-off → an engineer answers → resolved → CSAT 5 → a shout-out in #kudos.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from supportbot.playground.actions import Actions
+from supportbot.playground.personas import Persona
+from supportbot.playground.store import BOT, StoredMessage
+
+log = logging.getLogger(__name__)
+Predicate = Callable[[StoredMessage], bool]
+
+QUESTION = "至急：本番環境にログインできません。ログイン画面でエラー500が表示されます。"
+ESCALATION = "Login returns 500 for every Acme user; looks like the auth service."
+ENGINEER_ANSWER = (
+    "Found it: an expired signing key in the auth service. Rotated it; logins work again."
+)
+AGENT_REPLY = "ご不便をおかけしました。ログインできるようになりました。ご確認ください。"
+
+
+class StoryError(RuntimeError):
+    """The desk did not answer a step the way the story expects."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    customer: str
+    agent: str
+    lead: str
+    engineer: str
+
+    @staticmethod
+    def from_personas(personas: dict[str, Persona]) -> Cast:
+        def first(*roles: str) -> str:
+            for role in roles:
+                for p in personas.values():
+                    if p.role == role:
+                        return p.id
+            raise StoryError(f"the config has nobody with role {roles[0]!r} on the playground")
+
+        return Cast(first("customer"), first("agent"), first("lead"), first("engineer", "agent"))
+
+
+class Visitor:
+    """Acts on the playground like a person on the page, with pauses to let others watch."""
+
+    def __init__(self, actions: Actions, *, pause: float = 2.0, patience: float = 30.0) -> None:
+        self.actions = actions
+        self.store = actions.adapter.store
+        self.pause = pause
+        self.patience = patience
+
+    async def act(self, persona: str, **action: Any) -> None:
+        await asyncio.sleep(self.pause)
+        outcome = await self.actions.handle({"id": uuid.uuid4().hex, "persona": persona, **action})
+        if outcome is not None and outcome.error:
+            raise StoryError(f"{persona}: {action.get('type')} failed: {outcome.error}")
+
+    async def say(self, persona: str, channel: str, text: str, thread: str | None = None) -> None:
+        await self.act(persona, type="post", channel=channel, thread=thread, text=text)
+
+    async def click(self, persona: str, row: StoredMessage, wanted: str) -> None:
+        for action, _, value, _ in row.body.get("buttons", []):
+            if wanted in action:
+                await self.act(persona, type="button", message=row.message_id, action=action,
+                               value=value)  # fmt: skip
+                return
+        raise StoryError(f"no {wanted!r} button on message {row.message_id}")
+
+    async def choose(self, persona: str, row: StoredMessage, value: str) -> None:
+        choice = row.body["choices"][0]
+        await self.act(persona, type="choice", message=row.message_id, action=choice["action"],
+                       value=value)  # fmt: skip
+
+    async def wait_for(self, what: str, persona: str, predicate: Predicate) -> StoredMessage:
+        """The newest message `persona` can see that matches, waiting for the desk to post it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.patience
+        while True:
+            for row in reversed(await self.store.history(persona, 500)):
+                if predicate(row):
+                    return row
+            if loop.time() > deadline:
+                raise StoryError(f"gave up waiting for {what}")
+            await asyncio.sleep(0.2)
+
+
+def from_bot(channel: str | None = None, kind: str | None = None) -> Predicate:
+    def match(row: StoredMessage) -> bool:
+        return (
+            row.author == BOT
+            and (channel is None or row.channel_id == channel)
+            and (kind is None or row.body.get("kind") == kind)
+        )
+
+    return match
+
+
+def with_button(word: str) -> Predicate:
+    return lambda row: row.author == BOT and any(word in b[0] for b in row.body.get("buttons", []))
+
+
+def with_choice(row: StoredMessage) -> bool:
+    return row.author == BOT and bool(row.body.get("choices"))
+
+
+async def play(actions: Actions, *, pause: float = 2.0, patience: float = 30.0) -> None:
+    """Play the whole story once."""
+    me = Visitor(actions, pause=pause, patience=patience)
+    cast = Cast.from_personas(actions.adapter.personas)
+    await me.say(cast.customer, "customers", QUESTION)
+    card = await me.wait_for("the ticket card", cast.agent, from_bot("support", "ticket_card"))
+    number = _ticket_number(card)
+    await me.click(cast.agent, card, "claim")
+    await me.say(cast.agent, "support", f"/support escalate {number} engineering {ESCALATION}",
+                 thread=card.message_id)  # fmt: skip
+    approval = await me.wait_for("the approval request", cast.lead, with_button("approve"))
+    await me.click(cast.lead, approval, "approve")
+    handoff = await _handoff_thread(me, cast, number)
+    await me.say(cast.engineer, handoff.channel_id, ENGINEER_ANSWER, thread=handoff.message_id)
+    await me.say(cast.agent, "support", f"/support reply {number} {AGENT_REPLY}", card.message_id)
+    card = await me.wait_for("the card", cast.agent, lambda r: r.id == card.id)
+    await me.click(cast.agent, card, "resolve")
+    poll = await me.wait_for("the CSAT poll", cast.customer, with_choice)
+    await me.choose(cast.customer, poll, "5")
+    await me.wait_for("the shout-out", cast.agent, from_bot("kudos"))
+    log.info("the story is over: ticket #%s resolved with 5 stars", number)
+
+
+async def _handoff_thread(me: Visitor, cast: Cast, number: str) -> StoredMessage:
+    """The hand-off's root in #engineering (an approved escalation may open it by itself)."""
+    try:
+        return await me.wait_for("the hand-off", cast.engineer, from_bot("engineering"))
+    except StoryError:
+        await me.say(cast.agent, "support", f"/support handoff {number} engineering {ESCALATION}")
+        return await me.wait_for("the hand-off", cast.engineer, from_bot("engineering"))
+
+
+def _ticket_number(card: StoredMessage) -> str:
+    for action, _, value, _ in card.body.get("buttons", []):
+        if str(action).startswith("ticket.") and str(value).isdigit():
+            return str(value)
+    raise StoryError("the ticket card carries no ticket number")

@@ -1,0 +1,129 @@
+"""The aiohttp application: adapters' routes, the intake API, health and metrics, and the
+background loops (timers, outbox, workflow reload) that make the desk run."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from pathlib import Path
+
+from aiohttp import web
+
+from supportbot import intake
+from supportbot.adapter import AdapterContext, AdapterPlugin, discover_plugins
+from supportbot.clock import Clock
+from supportbot.composition import build_desk
+from supportbot.config import Config
+from supportbot.desk import Desk
+
+log = logging.getLogger(__name__)
+DESK = web.AppKey("desk", Desk)
+
+
+def create_app(
+    config: Config,
+    env: Mapping[str, str],
+    *,
+    clock: Clock | None = None,
+    plugins: Mapping[str, AdapterPlugin] | None = None,
+    workflows_dir: Path | None = None,
+    migrate: bool = True,
+    poll_interval: float = 1.0,
+) -> web.Application:
+    """Build the whole server. `migrate=False` creates tables from the models (tests)."""
+    desk = build_desk(config, clock=clock, workflows_dir=workflows_dir)
+    app = web.Application()
+    app[DESK] = desk
+    ctx = AdapterContext(
+        config=config,
+        env=env,
+        app=app,
+        sink=desk,
+        directory=desk.people,
+        sessions=desk.db.sessions,
+        public_url=config.public_url,
+    )
+    for name, plugin in (plugins if plugins is not None else discover_plugins()).items():
+        adapter = plugin.create(ctx)
+        if adapter is not None:
+            desk.adapters[adapter.platform] = adapter
+            log.info("adapter %s is on", name)
+    desk.adapters.setdefault("intake", intake.IntakeAdapter(desk))
+    intake.mount(app, desk)
+    app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/metrics", _metrics)
+    app.cleanup_ctx.append(_lifecycle(desk, ctx, migrate, poll_interval))
+    return app
+
+
+def _lifecycle(
+    desk: Desk, ctx: AdapterContext, migrate: bool, poll_interval: float
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        await prepare_database(desk, migrate=migrate)
+        for adapter in desk.adapters.values():
+            await adapter.start()
+        loops = [
+            asyncio.create_task(_every(poll_interval, lambda: desk.timers.run_due(desk.run_timer))),
+            asyncio.create_task(_every(poll_interval * 5, desk.courier.retry_outbox)),
+        ]
+        for starter in desk.services.get("background", []):
+            loops.append(asyncio.create_task(starter()))
+        yield
+        for task in loops:
+            task.cancel()
+        for task in loops:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for adapter in desk.adapters.values():
+            await adapter.stop()
+        for hook in ctx.on_shutdown:
+            await hook()
+        await desk.db.close()
+
+    return lifecycle
+
+
+async def prepare_database(desk: Desk, *, migrate: bool) -> None:
+    if migrate:
+        from supportbot.store.migrate import upgrade
+
+        await upgrade(desk.db.url)
+    else:
+        await desk.db.create_all()
+    async with desk.db.sessions.begin() as s:
+        await desk.people.sync(s)
+    await intake.sync_keys(desk)
+
+
+async def _every(seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+    while True:
+        try:
+            await job()
+        except Exception:  # a failing pass must not end the loop; the next one tries again
+            log.exception("background job failed")
+        await asyncio.sleep(seconds)
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    desk = request.app[DESK]
+    from sqlalchemy import text
+
+    try:
+        async with desk.db.sessions() as s:
+            await s.execute(text("SELECT 1"))
+    except Exception as exc:  # report, don't crash: this is what health checks are for
+        return web.json_response({"status": "error", "database": str(exc)}, status=503)
+    return web.json_response({"status": "ok", "adapters": sorted(desk.adapters)})
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    desk = request.app[DESK]
+    if desk.metrics is None:
+        return web.Response(text="", content_type="text/plain")
+    return web.Response(
+        body=desk.metrics.render(),
+        headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"},
+    )

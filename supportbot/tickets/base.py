@@ -1,0 +1,192 @@
+"""Shared machinery of the ticket service: locking, state checks, audit rows, snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from supportbot.clock import Clock
+from supportbot.config import PRIORITIES, Config
+from supportbot.happenings import Happening
+from supportbot.people import People
+from supportbot.store.models import Ticket, TicketEvent
+from supportbot.tickets import states
+from supportbot.tickets.errors import (
+    IllegalTransitionError,
+    InvalidValueError,
+    NotAllowedError,
+    TicketNotFoundError,
+)
+from supportbot.tickets.snapshot import ticket_view
+from supportbot.tickets.view import TicketView
+
+
+@dataclass(frozen=True, slots=True)
+class TicketChange:
+    ticket: TicketView
+    happenings: tuple[Happening, ...] = ()
+    ref_id: int | None = None  # the escalation, hand-off, poll or kudos the change created
+
+
+class ServiceBase:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        people: People,
+        config: Config,
+        clock: Clock,
+    ) -> None:
+        self.sessions = sessions
+        self.people = people
+        self.config = config
+        self.clock = clock
+
+    # -- shared machinery --------------------------------------------------------------------
+    async def record_event(
+        self,
+        *,
+        ticket_id: int | None,
+        kind: str,
+        data: dict[str, Any],
+        source: str,
+        actor: str | None = None,
+    ) -> None:
+        """An audit row that changes nothing else (workflow failures, refusals, SLA notices)."""
+        async with self.sessions.begin() as s:
+            actor_id = await self._actor_id(s, actor)
+            s.add(
+                TicketEvent(
+                    ticket_id=ticket_id,
+                    at=self.clock.now(),
+                    actor_id=actor_id,
+                    kind=kind,
+                    source=source,
+                    data=data,
+                )
+            )
+
+    async def _step(
+        self,
+        ticket_id: int,
+        step: str,
+        actor: str | None,
+        source: str,
+        kind: str,
+        run: Callable[[AsyncSession, Ticket], Any],
+        *,
+        trigger: str = "ticket.updated",
+    ) -> TicketChange:
+        async with self.sessions.begin() as s:
+            t = await self._lock(s, ticket_id)
+            self._check_step(step, t)
+            data = await run(s, t)
+            view = await self._commit_change(
+                s, t, await self._actor_id(s, actor), kind, source, data
+            )
+        return self._changed(view, trigger, actor, source, {"change": kind, **data})
+
+    async def _commit_change(
+        self,
+        s: AsyncSession,
+        t: Ticket,
+        actor_id: int | None,
+        kind: str,
+        source: str,
+        data: dict[str, Any],
+    ) -> TicketView:
+        t.updated_at = self.clock.now()
+        t.version += 1
+        self._audit(s, t, actor_id, kind, source, data)
+        await s.flush()
+        return await ticket_view(s, t)
+
+    def _audit(
+        self,
+        s: AsyncSession,
+        t: Ticket,
+        actor_id: int | None,
+        kind: str,
+        source: str,
+        data: dict[str, Any],
+    ) -> None:
+        s.add(
+            TicketEvent(
+                ticket_id=t.id,
+                at=self.clock.now(),
+                actor_id=actor_id,
+                kind=kind,
+                source=source,
+                data=_jsonable(data),
+            )
+        )
+
+    @staticmethod
+    def _changed(
+        view: TicketView, trigger: str, actor: str | None, source: str, data: dict[str, Any]
+    ) -> TicketChange:
+        return TicketChange(view, (Happening(trigger, view.number, actor, data, source),))
+
+    async def _load(self, s: AsyncSession, ticket_id: int) -> Ticket:
+        t = await s.get(Ticket, ticket_id)
+        if t is None:
+            raise TicketNotFoundError(f"there is no ticket #{ticket_id}", number=ticket_id)
+        return t
+
+    async def _lock(self, s: AsyncSession, ticket_id: int) -> Ticket:
+        """Load the row for update: PostgreSQL locks it; SQLite already holds the write lock."""
+        t = await s.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+        if t is None:
+            raise TicketNotFoundError(f"there is no ticket #{ticket_id}", number=ticket_id)
+        return t
+
+    async def _actor_id(self, s: AsyncSession, actor: str | None) -> int | None:
+        if actor is None:
+            return None
+        if self.config.person(actor):
+            return (await self.people.ensure(s, actor)).id
+        person = await self.people.by_handle(s, actor)
+        return person.id if person else None
+
+    def _check_step(self, step: str, t: Ticket) -> None:
+        if not states.can(step, t.status):
+            raise IllegalTransitionError(
+                f"cannot {step.replace('_', ' ')} #{t.id}: it is {t.status}",
+                number=t.id,
+                step=step,
+                status=t.status,
+            )
+
+    def _require_staff(self, actor: str, step: str) -> None:
+        if not self.people.is_staff(actor):
+            raise NotAllowedError(f"only support staff can {step} tickets", step=step)
+
+    def _is_lead_or_admin(self, actor: str | None, team: str) -> bool:
+        return self.people.is_lead_of(actor, team) or self.people.is_admin(actor)
+
+    def _check_team(self, team: str) -> None:
+        if self.config.team(team) is None:
+            known = ", ".join(t.name for t in self.config.teams)
+            raise InvalidValueError(f"unknown team {team!r}; teams: {known}", team=team)
+
+    @staticmethod
+    def _check_priority(priority: str) -> None:
+        if priority not in PRIORITIES:
+            raise InvalidValueError(
+                f"priority must be one of {', '.join(PRIORITIES)}", priority=priority
+            )
+
+    def _resume_clock(self, t: Ticket) -> None:
+        """The SLA clock was paused while waiting on the customer; count the pause, resume."""
+        if t.status == states.Status.WAITING and t.waiting_since is not None:
+            t.paused_seconds += int((self.clock.now() - t.waiting_since).total_seconds())
+            t.status, t.waiting_since = states.Status.ASSIGNED, None
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items()}

@@ -1,0 +1,1 @@
+"""Built-in workflow actions; each module has a `register(registry)`."""

@@ -1,0 +1,85 @@
+"""`route`: move a ticket to a team and optionally pick an on-duty agent of that team."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from supportbot.store.models import RoundRobinCursor, Ticket
+from supportbot.tickets.states import OPEN
+from supportbot.workflows.context import ActionContext
+from supportbot.workflows.refs import TeamName
+from supportbot.workflows.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+class Route(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    team: TeamName
+    assign: Literal["none", "round_robin", "least_open"] = "none"
+
+
+async def route(ctx: ActionContext, p: Route) -> None:
+    tickets = ctx.desk.tickets
+    ticket = await ctx.ticket()
+    if ticket.team != p.team:
+        ticket = ctx.record(
+            await tickets.set_team(
+                ticket_id=ticket.number, team=p.team, actor=None, source=ctx.source
+            )
+        )
+    if p.assign == "none" or ticket.assignee is not None:
+        return
+    agents = tickets.people.agents_of(p.team)
+    if not agents:
+        log.info(
+            "route %s: nobody on duty in %s; ticket #%s stays unassigned",
+            ctx.workflow,
+            p.team,
+            ticket.number,
+        )
+        return
+    pick = round_robin if p.assign == "round_robin" else least_open
+    async with ctx.desk.db.sessions.begin() as session:
+        ids = [(await tickets.people.ensure(session, handle)).id for handle in agents]
+        chosen = agents[ids.index(await pick(session, p.team, ids))]
+    ctx.record(
+        await tickets.assign(
+            ticket_id=ticket.number, assignee=chosen, actor=None, source=ctx.source
+        )
+    )
+
+
+async def round_robin(session: AsyncSession, team: str, ids: list[int]) -> int:
+    """The agent after the one chosen last time (the cursor row is locked on PostgreSQL)."""
+    cursor = await session.scalar(
+        select(RoundRobinCursor).where(RoundRobinCursor.team == team).with_for_update()
+    )
+    if cursor is None:
+        cursor = RoundRobinCursor(team=team, last_person_id=None)
+        session.add(cursor)
+    last = cursor.last_person_id
+    index = (ids.index(last) + 1) % len(ids) if last in ids else 0
+    cursor.last_person_id = ids[index]
+    return ids[index]
+
+
+async def least_open(session: AsyncSession, team: str, ids: list[int]) -> int:
+    """The agent with the fewest open tickets; ties go to the first in the config."""
+    rows = await session.execute(
+        select(Ticket.assignee_id, func.count())
+        .where(Ticket.assignee_id.in_(ids), Ticket.status.in_([s.value for s in OPEN]))
+        .group_by(Ticket.assignee_id)
+    )
+    load = {person_id: count for person_id, count in rows.tuples()}
+    return min(ids, key=lambda i: (load.get(i, 0), ids.index(i)))
+
+
+def register(registry: Registry) -> None:
+    registry.action("route", Route)(route)

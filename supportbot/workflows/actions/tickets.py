@@ -1,0 +1,99 @@
+"""Actions that change the ticket itself, always through the ticket service."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from supportbot.config import Priority
+from supportbot.workflows.context import ActionContext
+from supportbot.workflows.refs import PersonName
+from supportbot.workflows.registry import Registry
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SetPriority(Params):
+    priority: Priority
+
+
+class SetCategory(Params):
+    category: str = Field(min_length=1)
+
+
+class AddTags(Params):
+    tags: list[str] = Field(min_length=1)
+
+
+class Assign(Params):
+    to: PersonName = Field(description="a person id from the config")
+
+
+class Resolve(Params):
+    note: str | None = Field(default=None, description="an internal note recorded first")
+
+
+class AddNote(Params):
+    text: str = Field(min_length=1)
+
+
+async def set_priority(ctx: ActionContext, p: SetPriority) -> None:
+    ctx.record(
+        await ctx.desk.tickets.set_priority(
+            ticket_id=ctx.ticket_id, priority=p.priority, actor=None, source=ctx.source
+        )
+    )
+
+
+async def set_category(ctx: ActionContext, p: SetCategory) -> None:
+    ctx.record(
+        await ctx.desk.tickets.set_category(
+            ticket_id=ctx.ticket_id, category=p.category, actor=None, source=ctx.source
+        )
+    )
+
+
+async def add_tags(ctx: ActionContext, p: AddTags) -> None:
+    ctx.record(
+        await ctx.desk.tickets.add_tags(
+            ticket_id=ctx.ticket_id, tags=p.tags, actor=None, source=ctx.source
+        )
+    )
+
+
+async def assign(ctx: ActionContext, p: Assign) -> None:
+    ctx.record(
+        await ctx.desk.tickets.assign(
+            ticket_id=ctx.ticket_id, assignee=p.to, actor=None, source=ctx.source
+        )
+    )
+
+
+async def resolve(ctx: ActionContext, p: Resolve) -> None:
+    if p.note:
+        ctx.record(
+            await ctx.desk.tickets.add_note(
+                ticket_id=ctx.ticket_id, text=p.note, actor=None, source=ctx.source
+            )
+        )
+    ctx.record(
+        await ctx.desk.tickets.resolve(ticket_id=ctx.ticket_id, actor=None, source=ctx.source)
+    )
+
+
+async def add_note(ctx: ActionContext, p: AddNote) -> None:
+    ctx.record(
+        await ctx.desk.tickets.add_note(
+            ticket_id=ctx.ticket_id, text=p.text, actor=None, source=ctx.source
+        )
+    )
+
+
+def register(registry: Registry) -> None:
+    registry.action("set_priority", SetPriority)(set_priority)
+    registry.action("set_category", SetCategory)(set_category)
+    registry.action("add_tags", AddTags)(add_tags)
+    registry.action("assign", Assign)(assign)
+    registry.action("resolve", Resolve)(resolve)
+    registry.action("add_note", AddNote)(add_note)

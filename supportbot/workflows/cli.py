@@ -1,0 +1,145 @@
+"""`supportbot workflows validate | schema | test | replay`; problems become exit codes here.
+
+The main CLI calls `add_commands(subparsers)`; each command stores `func(args) -> int`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from supportbot.config import Config, ConfigError, load_config
+from supportbot.durations import parse_duration
+from supportbot.workflows.jsonschema import workflow_schema
+from supportbot.workflows.loader import load_workflows, references_for
+from supportbot.workflows.registry import default_registry
+from supportbot.yamldoc import Problem
+
+DEFAULT_CONFIG = Path("config/supportbot.yaml")
+
+
+def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    group = subparsers.add_parser("workflows", help="check, test and dry-run workflow files")
+    commands = group.add_subparsers(dest="workflows_command", required=True)
+
+    validate = commands.add_parser("validate", help="report every problem in workflow files")
+    validate.add_argument("paths", nargs="*", type=Path, help="files or folders (default: config)")
+    validate.set_defaults(func=validate_command)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of workflow files")
+    schema.set_defaults(func=schema_command)
+
+    test = commands.add_parser("test", help="run scenario files (default: <workflows>/scenarios)")
+    test.add_argument("paths", nargs="*", type=Path)
+    test.set_defaults(func=test_command)
+
+    replay = commands.add_parser("replay", help="what the current files would have done (dry)")
+    replay.add_argument("--since", default="30d", help="how far back, e.g. 7d (default 30d)")
+    replay.set_defaults(func=replay_command)
+
+    for sub in (validate, schema, test, replay):
+        sub.add_argument("--config", type=Path, default=None, help="config file")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    path = args.config or os.environ.get("SUPPORTBOT_CONFIG")
+    if path is None and DEFAULT_CONFIG.is_file():
+        path = DEFAULT_CONFIG
+    return load_config(path, os.environ)
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in sorted(problems, key=lambda p: (p.file, p.line, p.column)):
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s)", file=sys.stderr)
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    try:
+        config = _config(args)
+    except ConfigError as exc:
+        _print_problems(exc.problems)
+        return 2
+    paths: list[Path] = args.paths or [Path(config.workflows_dir)]
+    folder = paths[0] if paths[0].is_dir() else paths[0].parent
+    refs, problems = references_for(config, folder)
+    result = load_workflows(paths, registry=default_registry(), refs=refs)
+    problems += result.problems
+    if problems:
+        _print_problems(problems)
+        return 1
+    assert result.workflows is not None
+    count, files = len(result.workflows.workflows), len(result.workflows.files)
+    print(f"ok: {count} workflow(s) in {files} file(s)")
+    return 0
+
+
+def schema_command(args: argparse.Namespace) -> int:
+    print(json.dumps(workflow_schema(default_registry()), indent=2, ensure_ascii=False))
+    return 0
+
+
+def test_command(args: argparse.Namespace) -> int:
+    from supportbot.workflows.scenarios import run_files
+
+    try:
+        config = _config(args)
+    except ConfigError as exc:
+        _print_problems(exc.problems)
+        return 2
+    directory = Path(config.workflows_dir)
+    paths = _scenario_files(args.paths or [directory / "scenarios"])
+    try:
+        results, problems = asyncio.run(run_files(paths, config, directory))
+    except Exception as exc:  # invalid workflows raise with their problems listed
+        print(exc, file=sys.stderr)
+        return 1
+    if problems:
+        _print_problems(problems)
+        return 1
+    for r in results:
+        print(f"{'ok  ' if r.ok else 'FAIL'} {r.file}: {r.name}")
+        for failure in r.failures:
+            print(f"       {failure}")
+    failed = sum(not r.ok for r in results)
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed or not results else 0
+
+
+def _scenario_files(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        found += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    return found
+
+
+def replay_command(args: argparse.Namespace) -> int:
+    from supportbot.workflows.replay import replay
+
+    try:
+        config = _config(args)
+        since = parse_duration(args.since)
+    except ConfigError as exc:
+        _print_problems(exc.problems)
+        return 2
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return asyncio.run(replay(config, Path(config.workflows_dir), since, sys.stdout))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Stand-alone entry: `python -m supportbot.workflows.cli validate …`."""
+    parser = argparse.ArgumentParser(prog="supportbot")
+    add_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["workflows", *(argv if argv is not None else sys.argv[1:])])
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

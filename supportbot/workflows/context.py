@@ -1,0 +1,78 @@
+"""What an action handler gets: the desk, the happening, the turn, and a few helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from supportbot.happenings import Happening, Turn
+from supportbot.intents import Intent
+from supportbot.templates import Templates
+from supportbot.tickets.base import TicketChange
+from supportbot.tickets.view import TicketView
+from supportbot.workflows.ports import DeskPort
+from supportbot.workflows.sla import first_response_due
+
+
+class NoTicketError(Exception):
+    """An action that needs a ticket ran for a happening without one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionContext:
+    desk: DeskPort
+    workflow: str
+    digest: str  # the workflow's definition, so a `wait` can check it is unchanged on resume
+    step: int
+    happening: Happening
+    turn: Turn
+    templates: Templates  # the engine's: admin templates reload with the workflows
+
+    @property
+    def source(self) -> str:
+        """Audit source: the trail says which workflow did it."""
+        return f"workflow:{self.workflow}"
+
+    @property
+    def ticket_id(self) -> int:
+        if self.happening.ticket_id is None:
+            raise NoTicketError(f"{self.happening.trigger} has no ticket")
+        return self.happening.ticket_id
+
+    async def ticket(self) -> TicketView:
+        return await self.desk.tickets.get(self.ticket_id)
+
+    def record(self, change: TicketChange) -> TicketView:
+        """Queue what the change caused, one level deeper, so loops stop at MAX_DEPTH."""
+        depth = self.happening.depth + 1
+        self.turn.happened(*(replace(h, depth=depth) for h in change.happenings))
+        self.turn.touch(change.ticket.number)
+        return change.ticket
+
+    def emit(self, intent: Intent) -> None:
+        self.turn.emit(intent)
+
+    def render(self, template: str, ticket: TicketView | None, **values: Any) -> str:
+        """Render a catalog template in the ticket's (requester's) locale."""
+        locale = ticket.locale if ticket else self.desk.config.locale
+        return self.templates.render(template, locale, **self.values(ticket), **values)
+
+    def values(self, ticket: TicketView | None) -> dict[str, Any]:
+        config = self.desk.config
+        out: dict[str, Any] = {
+            "desk_name": config.desk_name,
+            "event": self.happening.data,
+            "trigger": self.happening.trigger,
+            "workflow": self.workflow,
+        }
+        if ticket is not None:
+            target = config.sla.target(ticket.priority, ticket.requester.tier)
+            due = first_response_due(ticket, config, self.desk.clock.now())
+            out |= {
+                "ticket": ticket,
+                "requester": ticket.requester,
+                "assignee": ticket.assignee,
+                "first_response": target.first_response if target else None,
+                "respond_by": due.strftime("%Y-%m-%d %H:%M %Z") if due else None,
+            }
+        return out

@@ -1,0 +1,298 @@
+"""The workflow engine: happening → matching workflows (file order) → steps through actions.
+
+The current `WorkflowSet` is one immutable object swapped in whole by `reload()`, so a running
+evaluation never sees half an edit, and a broken edit never replaces a working version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from supportbot.happenings import Happening, Turn
+from supportbot.scheduler import DueTimer
+from supportbot.store.models import WorkflowVersion
+from supportbot.templates import Templates
+from supportbot.tickets.errors import TicketNotFoundError
+from supportbot.tickets.view import TicketView
+from supportbot.workflows.actions.flow import RESUME, happening_from_json
+from supportbot.workflows.context import ActionContext
+from supportbot.workflows.facts import Facts
+from supportbot.workflows.loader import load_workflows, references_for
+from supportbot.workflows.ports import DeskPort
+from supportbot.workflows.registry import Registry, default_registry
+from supportbot.workflows.schedules import SCHEDULE, next_run, timer_key
+from supportbot.workflows.schema import Workflow, WorkflowSet
+from supportbot.workflows.watch import Signature, signature
+from supportbot.yamldoc import Problem, ProblemsError
+
+log = logging.getLogger(__name__)
+
+
+class WorkflowsError(ProblemsError):
+    """The workflow files are invalid (at start-up, when there is no working version to keep)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    ok: bool
+    problems: tuple[Problem, ...] = ()
+    changed: bool = False
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StepRecord:
+    """One step the engine ran (or tried): for scenario tests, dry runs and the logs."""
+
+    workflow: str
+    step: int
+    action: str
+    params: dict[str, Any]
+    ticket_id: int | None
+    trigger: str
+    depth: int
+    error: str | None = None
+
+
+Observer = Callable[[StepRecord], None]
+
+
+class WorkflowEngine:
+    def __init__(
+        self,
+        desk: DeskPort,
+        *,
+        directory: Path,
+        registry: Registry | None = None,
+        on_reload: Callable[[ReloadResult], Awaitable[None]] | None = None,
+    ) -> None:
+        self.desk = desk
+        self.directory = directory
+        self.registry = registry or default_registry()
+        self.on_reload = on_reload
+        self.templates = desk.templates
+        self._set = WorkflowSet()
+        self._lock = asyncio.Lock()
+        self._observers: list[Observer] = []
+        self._seen: Signature = ()
+        self._watcher: asyncio.Task[None] | None = None
+
+    @property
+    def workflows(self) -> WorkflowSet:
+        return self._set
+
+    def observe(self, observer: Observer) -> None:
+        self._observers.append(observer)
+
+    # -- life cycle ------------------------------------------------------------------------
+    async def start(self, *, watch: bool = False, interval: float = 1.0) -> None:
+        """Load the files (raise `WorkflowsError` when invalid), handle timers, maybe watch."""
+        self.desk.timer_handlers[RESUME] = self._resume
+        self.desk.timer_handlers[SCHEDULE] = self._scheduled
+        result = await self.reload(loaded_by="start")
+        if not result.ok:
+            raise WorkflowsError(result.problems)
+        if watch:
+            self._watcher = asyncio.create_task(self._watch(interval), name="workflow-watcher")
+
+    async def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            await asyncio.gather(self._watcher, return_exceptions=True)
+            self._watcher = None
+
+    async def reload(self, *, loaded_by: str = "admin") -> ReloadResult:
+        """Validate the files and swap them in; on any problem keep the running version."""
+        async with self._lock:
+            self._seen = await asyncio.to_thread(signature, self.directory)
+            result, templates = await asyncio.to_thread(self._load)
+            if result.workflows is None:
+                log.warning("workflows not reloaded:\n%s", "\n".join(map(str, result.problems)))
+                outcome = ReloadResult(False, result.problems, False, self._set.digest)
+            else:
+                changed = result.workflows.digest != self._set.digest
+                self._set, self.templates = result.workflows, templates
+                if changed:
+                    await self._record_version(loaded_by)
+                    await self._schedule_all()
+                outcome = ReloadResult(True, (), changed, self._set.digest)
+        if self.on_reload is not None and (outcome.changed or not outcome.ok):
+            await self.on_reload(outcome)
+        return outcome
+
+    def _load(self) -> tuple[Any, Templates]:
+        refs, problems = references_for(self.desk.config, self.directory)
+        result = load_workflows([self.directory], registry=self.registry, refs=refs)
+        if problems:
+            from supportbot.workflows.loader import LoadResult
+
+            result = LoadResult(None, (*problems, *result.problems))
+        templates = (
+            Templates.from_folders(self.directory / "templates") if not problems else self.templates
+        )
+        return result, templates
+
+    async def _record_version(self, loaded_by: str) -> None:
+        async with self.desk.db.sessions.begin() as session:
+            session.add(
+                WorkflowVersion(
+                    digest=self._set.digest,
+                    files=self._set.files,
+                    loaded_at=self.desk.clock.now(),
+                    loaded_by=loaded_by,
+                )
+            )
+
+    async def _watch(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                current = await asyncio.to_thread(signature, self.directory)
+                if current != self._seen:
+                    await self.reload(loaded_by="watch")
+            except Exception:  # the watcher must outlive any one bad reload
+                log.exception("workflow watcher failed; retrying")
+
+    # -- evaluation --------------------------------------------------------------------------
+    def matching(self, happening: Happening, ticket: TicketView | None) -> list[Workflow]:
+        """Workflows whose trigger and conditions hold now (no side effects: for dry runs)."""
+        facts = Facts.build(happening, ticket, self.desk.config, self.desk.clock.now())
+        return [wf for wf in _candidates(self._set, happening) if wf.condition(facts)]
+
+    async def run(self, happening: Happening, turn: Turn) -> None:
+        """Run every matching workflow, in file order; one failure never stops the others."""
+        # One version for the whole happening, even if a reload lands meanwhile.
+        candidates = _candidates(self._set, happening)
+        ticket: TicketView | None = None
+        stale = True
+        for wf in candidates:
+            if stale:
+                ticket = await self._ticket(happening.ticket_id)
+                stale = False
+            facts = Facts.build(happening, ticket, self.desk.config, self.desk.clock.now())
+            if wf.condition(facts):
+                await self._steps(wf, 0, happening, turn)
+                stale = True  # the steps may have changed the ticket the next one looks at
+
+    async def _ticket(self, ticket_id: int | None) -> TicketView | None:
+        if ticket_id is None:
+            return None
+        try:
+            return await self.desk.tickets.get(ticket_id)
+        except TicketNotFoundError:
+            return None
+
+    async def _steps(self, wf: Workflow, start: int, happening: Happening, turn: Turn) -> None:
+        for step in wf.steps[start:]:
+            ctx = ActionContext(
+                self.desk, wf.name, wf.digest, step.index, happening, turn, self.templates
+            )
+            record = StepRecord(
+                wf.name,
+                step.index,
+                step.action,
+                step.params.model_dump(mode="json", by_alias=True),
+                happening.ticket_id,
+                happening.trigger,
+                happening.depth,
+            )
+            try:
+                await step.spec.handler(ctx, step.params)
+            except Exception as exc:
+                await self._failed(wf, step.index, step.action, happening, exc)
+                self._notify(_with_error(record, exc))
+                return  # the rest of this workflow depends on the failed step
+            self._notify(record)
+            if step.spec.pauses:
+                return  # a timer resumes the remaining steps
+
+    async def _failed(
+        self, wf: Workflow, index: int, action: str, happening: Happening, exc: Exception
+    ) -> None:
+        log.warning("workflow %s step %d (%s) failed: %s", wf.name, index, action, exc)
+        data = {
+            "workflow": wf.name,
+            "step": index,
+            "action": action,
+            "file": wf.file,
+            "trigger": happening.trigger,
+            "error": f"{type(exc).__name__}: {exc}",
+        }
+        try:
+            await self.desk.tickets.record_event(
+                ticket_id=happening.ticket_id,
+                kind="workflow.failed",
+                data=data,
+                source=f"workflow:{wf.name}",
+            )
+        except Exception:
+            log.exception("could not record the failure of workflow %s", wf.name)
+
+    def _notify(self, record: StepRecord) -> None:
+        for observer in self._observers:
+            observer(record)
+
+    # -- timers ------------------------------------------------------------------------------
+    async def _resume(self, desk: Any, timer: DueTimer, turn: Turn) -> None:
+        """Continue a workflow after `wait`, unless the workflow was changed or removed since."""
+        payload = timer.payload
+        wf = self._set.get(str(payload.get("workflow")))
+        happening = happening_from_json(dict(payload.get("happening") or {}))
+        if wf is None or wf.digest != payload.get("digest"):
+            log.info(
+                "not resuming %s: the workflow changed or was removed", payload.get("workflow")
+            )
+            await self.desk.tickets.record_event(
+                ticket_id=happening.ticket_id,
+                kind="workflow.dropped",
+                data={
+                    "workflow": payload.get("workflow"),
+                    "step": payload.get("step"),
+                    "reason": "the workflow was changed or removed while waiting",
+                },
+                source=f"workflow:{payload.get('workflow')}",
+            )
+            return
+        await self._steps(wf, int(payload.get("step", 0)), happening, turn)
+
+    async def _scheduled(self, desk: Any, timer: DueTimer, turn: Turn) -> None:
+        payload = timer.payload
+        wf = self._set.get(str(payload.get("workflow")))
+        if wf is None or wf.cron != payload.get("cron"):
+            return  # removed or re-timed: the reload scheduled its new runs
+        happening = Happening(
+            "schedule", None, None, {"workflow": wf.name, "at": payload.get("at")}, "timer"
+        )
+        await self.run(happening, turn)
+        await self._schedule(wf)
+
+    async def _schedule_all(self) -> None:
+        for wf in self._set.for_trigger("schedule"):
+            await self._schedule(wf)
+
+    async def _schedule(self, wf: Workflow) -> None:
+        if wf.cron is None:
+            return
+        at = next_run(wf.cron, self.desk.clock.now(), self.desk.config.business_hours.zone)
+        payload = {"workflow": wf.name, "cron": wf.cron, "at": at.isoformat()}
+        await self.desk.timers.schedule(
+            kind=SCHEDULE, due_at=at, payload=payload, key=timer_key(wf, at)
+        )
+
+
+def _candidates(workflows: WorkflowSet, happening: Happening) -> tuple[Workflow, ...]:
+    found = workflows.for_trigger(happening.trigger)
+    if happening.trigger == "schedule":  # a schedule happening is for one workflow only
+        return tuple(wf for wf in found if wf.name == happening.data.get("workflow"))
+    return found
+
+
+def _with_error(record: StepRecord, exc: Exception) -> StepRecord:
+    from dataclasses import replace
+
+    return replace(record, error=f"{type(exc).__name__}: {exc}")

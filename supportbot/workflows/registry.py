@@ -1,0 +1,151 @@
+"""The public extension point: actions and conditions, each one handler plus its schema.
+
+Adding an action never touches the engine. Write a pydantic model for its `with:` parameters and
+an async handler, and register both from your module's `register(registry)`:
+
+    from pydantic import BaseModel
+    from supportbot.workflows.registry import Registry
+    from supportbot.workflows.context import ActionContext
+    from supportbot.workflows.refs import TemplateName
+
+    class ShoutoutParams(BaseModel, extra="forbid"):
+        template: TemplateName
+        points: int = 1
+
+    async def shoutout(ctx: ActionContext, params: ShoutoutParams) -> None:
+        ...  # change tickets only through ctx.desk.tickets; emit intents with ctx.emit()
+
+    def register(registry: Registry) -> None:
+        registry.action("shoutout", ShoutoutParams)(shoutout)
+
+Conditions work the same way: `registry.condition(name, value_type)` decorates a function that
+turns the validated value into a predicate over `Facts`. A registry is built per desk by
+`default_registry()`; there is no module-level mutable state.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter
+
+if TYPE_CHECKING:
+    from supportbot.workflows.context import ActionContext
+    from supportbot.workflows.facts import Facts
+
+log = logging.getLogger(__name__)
+P = TypeVar("P", bound=BaseModel)
+Predicate = Callable[["Facts"], bool]
+ActionHandler = Callable[["ActionContext", Any], Awaitable[None]]
+ConditionFactory = Callable[[Any], Predicate]
+
+# Modules whose `register(registry)` the default registry calls, in order. Another area adds
+# its actions by adding its module here (or by calling `registry.extend(...)` at start-up).
+BUILTIN_MODULES = (
+    "supportbot.workflows.conditions",
+    "supportbot.workflows.actions.tickets",
+    "supportbot.workflows.actions.routing",
+    "supportbot.workflows.actions.messaging",
+    "supportbot.workflows.actions.flow",
+    "supportbot.workflows.actions.webhook",
+    "supportbot.collab.actions",  # escalation approvals, hand-offs, SLA, CSAT, shout-outs
+)
+
+
+class RegistryError(Exception):
+    """An action or condition was registered twice, or under a reserved name."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    name: str
+    params: type[BaseModel]
+    handler: ActionHandler
+    needs_ticket: bool = True  # refused in workflows whose trigger carries no ticket
+    pauses: bool = False  # the engine stops after it and resumes from a timer (`wait`)
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionSpec:
+    name: str
+    value: TypeAdapter[Any]
+    factory: ConditionFactory
+    schema_type: Any  # the annotation, for the JSON Schema
+
+
+RESERVED_CONDITIONS = frozenset({"all", "any", "not"})
+
+
+class Registry:
+    """Actions and conditions by name. Build with `default_registry()`."""
+
+    def __init__(self) -> None:
+        self._actions: dict[str, ActionSpec] = {}
+        self._conditions: dict[str, ConditionSpec] = {}
+
+    def action(
+        self, name: str, params: type[P], *, needs_ticket: bool = True, pauses: bool = False
+    ) -> Callable[[Callable[[ActionContext, P], Awaitable[None]]], Callable[..., Any]]:
+        """Decorator registering `handler(ctx, params)` as the action `name`."""
+
+        def add(handler: Callable[[ActionContext, P], Awaitable[None]]) -> Callable[..., Any]:
+            if name in self._actions:
+                raise RegistryError(f"action {name!r} is registered twice")
+            self._actions[name] = ActionSpec(name, params, handler, needs_ticket, pauses)
+            return handler
+
+        return add
+
+    def condition(
+        self, name: str, value_type: Any
+    ) -> Callable[[ConditionFactory], ConditionFactory]:
+        """Decorator registering `factory(value) -> predicate` as the condition `name`."""
+
+        def add(factory: ConditionFactory) -> ConditionFactory:
+            if name in self._conditions or name in RESERVED_CONDITIONS:
+                raise RegistryError(f"condition {name!r} is registered twice or reserved")
+            self._conditions[name] = ConditionSpec(
+                name, TypeAdapter(value_type), factory, value_type
+            )
+            return factory
+
+        return add
+
+    def extend(self, *registrars: Callable[[Registry], None]) -> Registry:
+        for register in registrars:
+            register(self)
+        return self
+
+    def get_action(self, name: str) -> ActionSpec | None:
+        return self._actions.get(name)
+
+    def get_condition(self, name: str) -> ConditionSpec | None:
+        return self._conditions.get(name)
+
+    @property
+    def actions(self) -> tuple[ActionSpec, ...]:
+        return tuple(self._actions.values())
+
+    @property
+    def conditions(self) -> tuple[ConditionSpec, ...]:
+        return tuple(self._conditions.values())
+
+
+def default_registry(modules: Iterable[str] = BUILTIN_MODULES) -> Registry:
+    """A registry holding every built-in action and condition (each module's `register`)."""
+    registry = Registry()
+    for module_name in modules:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not module_name.startswith(exc.name):
+                raise  # the module exists but something it imports does not
+            # An area still being built: its actions are reported as unknown where used.
+            log.warning("workflow actions module %s is missing: %s", module_name, exc)
+            continue
+        module.register(registry)
+    return registry

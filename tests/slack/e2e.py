@@ -1,0 +1,81 @@
+"""End-to-end harness: the whole supportbot server (`create_app`) with the Slack plug-in only,
+Slack requests signed on the wire, and the Web API mocked locally."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from supportbot_slack import SlackPlugin
+
+from supportbot.config import Config
+
+from .kit import MockSlackApi, slack_env
+
+SUPPORT = "C0SUPPORT"
+SHARED = "C0ACMESHARED"
+ENGINEERING = "C0ENG"
+LEADS = "C0LEADS"
+
+
+def desk_config(tmp_path: Path, **overrides: Any) -> Config:
+    data: dict[str, Any] = {
+        "desk_name": "Acme Support",
+        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
+        "workflows_dir": str(tmp_path / "workflows"),
+        "support_channel": {"slack": SUPPORT},
+        "leads_channel": {"slack": LEADS},
+        "intake_channels": [{"platform": "slack", "channel": SHARED, "organization": "acme"}],
+        "organizations": [
+            {"name": "acme", "tier": "enterprise", "platform_ids": {"slack": "T0CUSTOMERORG"}}
+        ],
+        "departments": [
+            {
+                "name": "engineering",
+                "channel": {"slack": ENGINEERING},
+                "mention": {"slack": "S0ENG"},
+            }
+        ],
+        "people": [
+            {
+                "id": "aiko",
+                "name": "Aiko",
+                "roles": ["agent"],
+                "teams": ["support"],
+                "identities": {"slack": "U0AGENT1"},
+            },
+            {
+                "id": "ben",
+                "name": "Ben",
+                "roles": ["agent"],
+                "teams": ["support"],
+                "identities": {"slack": "U0AGENT2"},
+            },
+            {
+                "id": "kenji",
+                "name": "Kenji",
+                "roles": ["lead", "agent"],
+                "teams": ["support"],
+                "identities": {"slack": "U0LEAD1"},
+            },
+        ],
+    }
+    data.update(overrides)
+    return Config.model_validate(data)
+
+
+async def start_desk(
+    aiohttp_client: Any, api: MockSlackApi, config: Config, **options: Any
+) -> TestClient[Any, Any]:
+    from supportbot.server import create_app
+
+    app = create_app(
+        config,
+        slack_env(api),
+        plugins={"slack": SlackPlugin()},
+        migrate=False,
+        poll_interval=0.05,
+        **options,
+    )
+    return await aiohttp_client(app)  # type: ignore[no-any-return]

@@ -11,8 +11,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from supportbot import codec
@@ -136,15 +137,42 @@ class Courier:
             )
 
     async def retry_outbox(self, limit: int = 50) -> int:
-        """Try the due outbox rows again; return how many were delivered."""
+        """Try the due outbox rows again; return how many were delivered.
+
+        Rows are claimed in one short transaction (marked `sending`, so other replicas skip
+        them), sent with no transaction open, then settled one by one.
+        """
         sent = 0
+        for row_id, platform, data, attempts in await self._claim(limit):
+            error, retryable = None, True
+            try:
+                intent = codec.decode(data)
+                adapter = self.adapters.get(platform)
+                if adapter is None:
+                    raise DeliveryError(f"no {platform} adapter is running")
+                ref = await adapter.send(intent)
+            except DeliveryError as exc:
+                error, retryable = str(exc), exc.retryable
+            else:
+                self.delivered.append((intent, ref))
+                await self._link(intent, ref)
+                sent += 1
+            await self._settle(row_id, attempts, error, retryable)
+        return sent
+
+    async def _claim(self, limit: int) -> list[tuple[int, str, dict[str, Any], int]]:
+        now = self.clock.now()
         async with self.sessions.begin() as s:
             rows = (
                 await s.scalars(
                     select(OutboxMessage)
                     .where(
-                        OutboxMessage.status == "pending",
-                        OutboxMessage.next_attempt_at <= self.clock.now(),
+                        or_(
+                            (OutboxMessage.status == "pending")
+                            & (OutboxMessage.next_attempt_at <= now),
+                            (OutboxMessage.status == "sending")
+                            & (OutboxMessage.next_attempt_at <= now - timedelta(minutes=5)),
+                        )
                     )
                     .order_by(OutboxMessage.id)
                     .limit(limit)
@@ -152,27 +180,18 @@ class Courier:
                 )
             ).all()
             for row in rows:
-                sent += await self._retry(row)
-        return sent
+                row.status, row.next_attempt_at = "sending", now
+            return [(r.id, r.platform, dict(r.intent), r.attempts) for r in rows]
 
-    async def _retry(self, row: OutboxMessage) -> int:
-        intent = codec.decode(row.intent)
-        adapter = self.adapters.get(row.platform)
-        try:
-            if adapter is None:
-                raise DeliveryError(f"no {row.platform} adapter is running")
-            ref = await adapter.send(intent)
-        except DeliveryError as exc:
-            row.attempts += 1
-            row.last_error = str(exc)
-            row.status = (
-                "failed" if (row.attempts >= MAX_ATTEMPTS or not exc.retryable) else "pending"
-            )
-            row.next_attempt_at = self.clock.now() + timedelta(
-                seconds=30 * 2 ** min(row.attempts, 8)
-            )
-            return 0
-        row.status = "sent"
-        self.delivered.append((intent, ref))
-        await self._link(intent, ref)
-        return 1
+    async def _settle(self, row_id: int, attempts: int, error: str | None, retryable: bool) -> None:
+        async with self.sessions.begin() as s:
+            row = await s.get(OutboxMessage, row_id)
+            if row is None:
+                return
+            if error is None:
+                row.status = "sent"
+                return
+            row.attempts = attempts + 1
+            row.last_error = error
+            row.status = "failed" if (row.attempts >= MAX_ATTEMPTS or not retryable) else "pending"
+            row.next_attempt_at = self.clock.now() + timedelta(seconds=30 * 2 ** min(attempts, 8))

@@ -85,16 +85,6 @@ async def _new_ticket(
             kind="requester",
             ref=MessageRef(ev.platform, ev.conversation.channel_id, ev.message_id, thread),
         )
-    name = "ack.internal" if kind == "internal" else "ack.created"
-    ack = desk.views.note(
-        name,
-        ticket.locale,
-        kind="ack",
-        name=ticket.requester.name,
-        number=ticket.number,
-        team=ticket.team,
-    )
-    turn.emit(PostToTicket(ticket.number, ack, audience="requester"))
     return ticket
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -101,7 +102,7 @@ async def _by_department(
     session: AsyncSession,
     value: ColumnElement[float],
     where: Sequence[ColumnElement[bool]],
-    source: object,
+    source: Any,
 ) -> dict[str, tuple[float | None, float | None]]:
     values = (
         select(Handoff.department.label("g"), value.label("v")).select_from(source).where(*where)

@@ -74,6 +74,8 @@ def describe(agents: int, erlangs: float, aht_seconds: float, within_seconds: fl
         traffic=erlangs,
         wait_probability=c,
         service_level=service_level(agents, erlangs, aht_seconds, within_seconds),
-        average_speed_of_answer=c * aht_seconds / (agents - erlangs) if agents > erlangs else math.inf,
+        average_speed_of_answer=c * aht_seconds / (agents - erlangs)
+        if agents > erlangs
+        else math.inf,
         occupancy=erlangs / agents if agents else 0.0,
     )

@@ -34,13 +34,13 @@ def duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     s = round(seconds)
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}m {s % 60}s" if s % 60 and s < 600 else f"{s // 60}m"
-    if s < 86400:
-        return f"{s // 3600}h {s % 3600 // 60}m"
-    return f"{s // 86400}d {s % 86400 // 3600}h"
+    for unit, size, sub_unit, sub_size in (("d", 86400, "h", 3600), ("h", 3600, "m", 60)):
+        if s >= size:
+            rest = s % size // sub_size
+            return f"{s // size}{unit}" + (f" {rest}{sub_unit}" if rest else "")
+    if s >= 60:
+        return f"{s // 60}m" + (f" {s % 60}s" if s % 60 and s < 600 else "")
+    return f"{s}s"
 
 
 def percent(share: float | None) -> str:

@@ -37,9 +37,7 @@ def html_table(section: Section) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in section.columns)
     rows = "".join(
         "<tr>"
-        + "".join(
-            f'<td{" class=n" if i else ""}>{escape(cell)}</td>' for i, cell in enumerate(row)
-        )
+        + "".join(f"<td{' class=n' if i else ''}>{escape(cell)}</td>" for i, cell in enumerate(row))
         + "</tr>"
         for row in section.rows
     )
@@ -70,7 +68,7 @@ def charts(m: Metrics, t: Labels) -> str:
             "volume", t("chart.volume"), days, label_every=every, value_labels=len(days) <= 31)),
         figure(t("chart.bands"), svg.share_bar("bands", t("chart.bands"), bands)),
         figure(t("chart.csat"), svg.bar_chart(
-            "csat", t("chart.csat"), scores, width=420, colors=svg.PALETTE[3::-1] + ("#1b5e20",))),
+            "csat", t("chart.csat"), scores, width=420, colors=(*svg.PALETTE[3::-1], "#1b5e20"))),
         figure(t("chart.sla") + " (%)", svg.bar_chart(
             "sla", t("chart.sla"), sla, width=420, colors=(svg.PALETTE[0], svg.PALETTE[4]))),
         figure(t("chart.heat"), svg.heat_map("heat", t("chart.heat"), m.week_heat, t.weekdays())),

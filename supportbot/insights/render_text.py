@@ -65,7 +65,7 @@ def render_csv(m: Metrics, t: Labels) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["section", "row", "column", "value"])
-    for section in report_sections(m, t):
+    for section in report_sections(m, t, breach_limit=None):
         for row in section.rows:
             for column, value in zip(section.columns[1:], row[1:], strict=True):
                 writer.writerow([section.key, row[0], column, value])
@@ -74,8 +74,10 @@ def render_csv(m: Metrics, t: Labels) -> str:
 
 def to_data(m: Metrics) -> dict[str, Any]:
     """Every figure in raw units (seconds, shares 0–1), derived rates included."""
-    data = _plain(dataclasses.asdict(m))
-    data["volume"].update(resolution_rate=m.volume.resolution_rate, reopen_rate=m.volume.reopen_rate)
+    data: dict[str, Any] = _plain(dataclasses.asdict(m))
+    data["volume"].update(
+        resolution_rate=m.volume.resolution_rate, reopen_rate=m.volume.reopen_rate
+    )
     data["bands"]["shares"] = list(m.bands.shares)
     for clock in ("first_response", "resolution"):
         data["sla"][clock]["compliance"] = getattr(m.sla, clock).compliance

@@ -17,13 +17,14 @@ class Section:
     note: str = ""
 
 
-def report_sections(m: Metrics, t: Labels) -> list[Section]:
+def report_sections(m: Metrics, t: Labels, *, breach_limit: int | None = 25) -> list[Section]:
+    """All sections; the breach list shows the worst `breach_limit` (None: every breach)."""
     return [
         _volume(m, t),
         _first_response(m, t),
         _resolution(m, t),
         _sla(m, t),
-        _breaches(m, t),
+        _breaches(m, t, breach_limit),
         _csat(m, t),
         _escalations(m, t),
         _handoffs(m, t),
@@ -78,8 +79,12 @@ def _sla(m: Metrics, t: Labels) -> Section:
     return Section("sla", t("section.sla"), tuple(t(c) for c in cols), rows, note)
 
 
-def _breaches(m: Metrics, t: Labels) -> Section:
+def _breaches(m: Metrics, t: Labels, limit: int | None) -> Section:
     cols = ("sla.ticket", "sla.clock", "sla.priority", "sla.target", "sla.elapsed")
+    worst = sorted(
+        m.sla.breaches, key=lambda b: (-b.elapsed_seconds / b.target_seconds, b.ticket_id)
+    )
+    shown = worst if limit is None else worst[:limit]
     rows = tuple(
         (
             f"#{b.ticket_id}",
@@ -88,9 +93,11 @@ def _breaches(m: Metrics, t: Labels) -> Section:
             duration(b.target_seconds),
             duration(b.elapsed_seconds) + (f" ({t('sla.open')})" if b.still_open else ""),
         )
-        for b in m.sla.breaches
+        for b in shown
     )
-    return Section("breaches", t("section.breaches"), tuple(t(c) for c in cols), rows)
+    hidden = len(worst) - len(shown)
+    note = t("sla.more", n=hidden) if hidden else ""
+    return Section("breaches", t("section.breaches"), tuple(t(c) for c in cols), rows, note)
 
 
 def _csat(m: Metrics, t: Labels) -> Section:
@@ -152,8 +159,6 @@ def _agents(m: Metrics, t: Labels) -> Section:
 
 def _hours(m: Metrics, t: Labels) -> Section:
     days = t.weekdays()
-    rows = tuple(
-        (f"{days[h.weekday]} {h.hour:02d}:00", str(h.tickets)) for h in m.busiest_hours(5)
-    )
+    rows = tuple((f"{days[h.weekday]} {h.hour:02d}:00", str(h.tickets)) for h in m.busiest_hours(5))
     cols = (t("hours.slot"), t("hours.tickets"))
     return Section("hours", t("section.hours"), cols, rows)

@@ -163,7 +163,7 @@ async def _person(
 
 async def fix_sequences(session: AsyncSession) -> None:
     """Explicit ticket ids do not advance PostgreSQL's sequence; move it past them."""
-    if session.bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         return
     await session.execute(
         text(

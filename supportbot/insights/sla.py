@@ -72,7 +72,7 @@ async def _clock(
 ) -> _Tally:
     done_at = Ticket.first_response_at if clock == "first_response" else Ticket.resolved_at
     target = target_seconds(config.sla, clock).label("target")
-    wall = seconds_between(func.coalesce(done_at, literal(now, UtcDateTime())), Ticket.created_at)
+    wall: ColumnElement[float] = seconds_between(func.coalesce(done_at, literal(now, UtcDateTime())), Ticket.created_at)
     if clock == "resolution":
         wall = wall - Ticket.paused_seconds
     source = Ticket.__table__.outerjoin(

@@ -10,7 +10,7 @@ window query (ROW_NUMBER and COUNT OVER) that weights the two rows around `pos`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import Float, Integer, String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 GroupKey = Any
+AnySelect = Select[Unpack[tuple[Any, ...]]]
 Percentiles = dict[GroupKey, tuple[float | None, ...]]
 
 
@@ -68,9 +69,13 @@ def _hour_pg(element: hour_bucket, compiler: SQLCompiler, **kw: Any) -> str:
     return f"to_char({moment} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
 
 
+def dialect_name(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
 async def percentiles(
     session: AsyncSession,
-    values: Select[Any],
+    values: AnySelect,
     fractions: Sequence[float] = (0.5, 0.9),
 ) -> Percentiles:
     """Percentiles of column `v`, per column `g` when `values` selects one (else key None).
@@ -81,7 +86,7 @@ async def percentiles(
     base = values.subquery()
     grouped = "g" in base.c
     value = base.c.v
-    if session.bind.dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         cols = [func.percentile_cont(p).within_group(value) for p in fractions]
         query = select(*([base.c.g] if grouped else []), *cols).where(value.is_not(None))
     else:
@@ -98,7 +103,7 @@ async def percentiles(
     return out
 
 
-def _sqlite_percentiles(base: Any, grouped: bool, fractions: Sequence[float]) -> Select[Any]:
+def _sqlite_percentiles(base: Any, grouped: bool, fractions: Sequence[float]) -> AnySelect:
     partition = [base.c.g] if grouped else None
     ranked = (
         select(

@@ -30,19 +30,30 @@ def _fields(m: Metrics, t: Labels) -> tuple[Field, ...]:
         field("resolved", markup.escape(f"{v.resolved} ({percent(v.resolution_rate)})")),
         field(
             "section.first_response",
-            t.markup("stats.first_response", median=duration(fr.median),
-                     p90=duration(fr.p90), fast=percent(fast)),
-        ),  # fmt: skip
+            t.markup(
+                "stats.first_response",
+                median=duration(fr.median),
+                p90=duration(fr.p90),
+                fast=percent(fast),
+            ),
+        ),
         field(
             "section.sla",
-            t.markup("stats.sla", first=percent(sla.first_response.compliance),
-                     resolution=percent(sla.resolution.compliance)),
-        ),  # fmt: skip
+            t.markup(
+                "stats.sla",
+                first=percent(sla.first_response.compliance),
+                resolution=percent(sla.resolution.compliance),
+            ),
+        ),
         field(
             "section.csat",
-            t.markup("stats.csat", average=number(c.average, 1), answered=c.answered,
-                     rate=percent(c.response_rate)),
-        ),  # fmt: skip
+            t.markup(
+                "stats.csat",
+                average=number(c.average, 1),
+                answered=c.answered,
+                rate=percent(c.response_rate),
+            ),
+        ),
         field(
             "section.escalations",
             markup.escape(f"{e.requested} ({percent(e.approval_rate)} {t('esc.approved')})"),
@@ -61,9 +72,7 @@ def _span_name(period: Period) -> str | None:
     return next((name for name, span in SPANS.items() if period.until - period.since == span), None)
 
 
-def stats_message(
-    metrics: Metrics, locale: str, *, templates: Templates | None = None
-) -> Message:
+def stats_message(metrics: Metrics, locale: str, *, templates: Templates | None = None) -> Message:
     """A compact summary with fields, for leads in chat."""
     t = Labels(templates or Templates.from_folders(), locale)
     span = _span_name(metrics.period)

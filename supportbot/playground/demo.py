@@ -12,11 +12,13 @@ import logging
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
 
 from supportbot.config import Config, load_config
+from supportbot.durations import parse_duration
 from supportbot.playground import PLAYGROUND, PlaygroundPlugin
 from supportbot.playground.personas import PLATFORM
 from supportbot.playground.scenario import StoryError, play
@@ -33,24 +35,39 @@ async def run_demo(
     scenario: bool = False,
     history: str | None = None,
 ) -> None:
-    """Serve the playground until cancelled.
+    """Serve the playground until cancelled, on a fresh SQLite database in a temporary folder.
 
-    `history` is the SQLite file that keeps the desk and its playground between runs; without it
-    every run starts afresh in a temporary database.
+    `history` (e.g. "90d") seeds that much realistic past activity first, so reports and
+    leaderboards have something to show; `scenario` plays the scripted story once.
     """
     with tempfile.TemporaryDirectory(prefix="supportbot-demo-") as scratch:
-        database = Path(history) if history else Path(scratch) / "demo.db"
-        config = demo_config(_load(config_path), database, _config_dir(config_path))
-        runner = web.AppRunner(_create_app(config))
-        await runner.setup()
+        config = demo_config(
+            _load(config_path), Path(scratch) / "demo.db", _config_dir(config_path)
+        )
+        clock = DemoClock()
+        runner = web.AppRunner(_create_app(config, clock))
+        await runner.setup()  # runs the migrations and syncs the config's people
         try:
+            if history:
+                await _seed(runner.app, config, parse_duration(history).days)
             await web.TCPSite(runner, host, port).start()
             print(f"Playground: http://{host}:{port}/playground", flush=True)
             if scenario:
-                await _play_story(runner.app)
+                await _play_story(runner.app, clock)
             await asyncio.Event().wait()  # until the CLI cancels us
         finally:
             await runner.cleanup()
+
+
+async def _seed(app: web.Application, config: Config, days: int) -> None:
+    from supportbot.insights.seed import seed_history
+    from supportbot.server import DESK
+
+    desk = app[DESK]
+    print(f"seeding {days} days of history…", flush=True)
+    async with desk.db.sessions() as session:
+        summary = await seed_history(session, config, days=days, now=desk.clock.now())
+    print(f"seeded {summary.tickets} past tickets", flush=True)
 
 
 def _load(config_path: str | Path | None) -> Config:
@@ -62,18 +79,32 @@ def _config_dir(config_path: str | Path | None) -> Path:
     return (Path(config_path) if config_path else DEFAULT_CONFIG).resolve().parent
 
 
-def _create_app(config: Config) -> web.Application:
+class DemoClock:
+    """Real time, plus whatever the story skipped ("an hour later…") so waits end on cue."""
+
+    def __init__(self) -> None:
+        self.skipped = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.skipped
+
+    def advance(self, delta: timedelta) -> None:
+        self.skipped += delta
+
+
+def _create_app(config: Config, clock: DemoClock) -> web.Application:
     from supportbot.server import create_app  # the composition root (imports every feature)
 
     # The demo is the playground alone: no platform tokens, nothing leaves the machine.
     env = {**os.environ, "SUPPORTBOT_PLAYGROUND": "on"}
     plugins = {PLATFORM: PlaygroundPlugin()}
-    return create_app(config, env, plugins=plugins, workflows_dir=Path(config.workflows_dir))
+    folder = Path(config.workflows_dir)
+    return create_app(config, env, clock=clock, plugins=plugins, workflows_dir=folder)
 
 
-async def _play_story(app: web.Application) -> None:
+async def _play_story(app: web.Application, clock: DemoClock) -> None:
     try:
-        await play(app[PLAYGROUND], pause=STORY_PAUSE)
+        await play(app[PLAYGROUND], pause=STORY_PAUSE, fast_forward=clock.advance)
     except StoryError as exc:
         print(f"the scripted story stopped: {exc}", file=sys.stderr, flush=True)
 

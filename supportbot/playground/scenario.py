@@ -13,6 +13,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from supportbot.playground.actions import Actions
@@ -28,6 +29,9 @@ ENGINEER_ANSWER = (
     "Found it: an expired signing key in the auth service. Rotated it; logins work again."
 )
 AGENT_REPLY = "ご不便をおかけしました。ログインできるようになりました。ご確認ください。"
+
+
+CSAT_WAIT = timedelta(hours=1, minutes=1)
 
 
 class StoryError(RuntimeError):
@@ -73,7 +77,7 @@ class Visitor:
 
     async def click(self, persona: str, row: StoredMessage, wanted: str) -> None:
         for action, _, value, _ in row.body.get("buttons", []):
-            if wanted in action:
+            if action == wanted:
                 await self.act(persona, type="button", message=row.message_id, action=action,
                                value=value)  # fmt: skip
                 return
@@ -109,43 +113,66 @@ def from_bot(channel: str | None = None, kind: str | None = None) -> Predicate:
 
 
 def with_button(word: str) -> Predicate:
-    return lambda row: row.author == BOT and any(word in b[0] for b in row.body.get("buttons", []))
+    return lambda row: row.author == BOT and any(b[0] == word for b in row.body.get("buttons", []))
 
 
 def with_choice(row: StoredMessage) -> bool:
     return row.author == BOT and bool(row.body.get("choices"))
 
 
-async def play(actions: Actions, *, pause: float = 2.0, patience: float = 30.0) -> None:
-    """Play the whole story once."""
+async def play(
+    actions: Actions,
+    *,
+    pause: float = 2.0,
+    patience: float = 30.0,
+    fast_forward: Callable[[timedelta], None] | None = None,
+) -> None:
+    """Play the whole story once. `fast_forward` moves the desk's clock past waits (CSAT delay)."""
     me = Visitor(actions, pause=pause, patience=patience)
     cast = Cast.from_personas(actions.adapter.personas)
-    await me.say(cast.customer, "customers", QUESTION)
-    card = await me.wait_for("the ticket card", cast.agent, from_bot("support", "ticket_card"))
+    card = await _ask_and_claim(me, cast)
     number = _ticket_number(card)
-    await me.click(cast.agent, card, "claim")
-    await me.say(cast.agent, "support", f"/support escalate {number} engineering {ESCALATION}",
-                 thread=card.message_id)  # fmt: skip
-    approval = await me.wait_for("the approval request", cast.lead, with_button("approve"))
-    await me.click(cast.lead, approval, "approve")
-    handoff = await _handoff_thread(me, cast, number)
-    await me.say(cast.engineer, handoff.channel_id, ENGINEER_ANSWER, thread=handoff.message_id)
-    await me.say(cast.agent, "support", f"/support reply {number} {AGENT_REPLY}", card.message_id)
+    await _escalate(me, cast, card, number)
+    await _engineering(me, cast, card, number)
     card = await me.wait_for("the card", cast.agent, lambda r: r.id == card.id)
-    await me.click(cast.agent, card, "resolve")
+    await me.click(cast.agent, card, "ticket.resolve")
+    if fast_forward is not None:
+        fast_forward(CSAT_WAIT)  # "an hour later…": the poll waits on a durable timer
     poll = await me.wait_for("the CSAT poll", cast.customer, with_choice)
     await me.choose(cast.customer, poll, "5")
     await me.wait_for("the shout-out", cast.agent, from_bot("kudos"))
     log.info("the story is over: ticket #%s resolved with 5 stars", number)
 
 
-async def _handoff_thread(me: Visitor, cast: Cast, number: str) -> StoredMessage:
-    """The hand-off's root in #engineering (an approved escalation may open it by itself)."""
+async def _ask_and_claim(me: Visitor, cast: Cast) -> StoredMessage:
+    await me.say(cast.customer, "customers", QUESTION)
+    card = await me.wait_for("the ticket card", cast.agent, from_bot("support", "ticket_card"))
+    if _has_button(card, "ticket.claim"):  # routing may have assigned it already
+        await me.click(cast.agent, card, "ticket.claim")
+    return card
+
+
+async def _escalate(me: Visitor, cast: Cast, card: StoredMessage, number: str) -> None:
+    command = f"/support escalate {number} engineering {ESCALATION}"
+    await me.say(cast.agent, "support", command, thread=card.message_id)
+    wanted = with_button("escalation.approve")
+    approval = await me.wait_for("the approval request", cast.lead, wanted)
+    await me.click(cast.lead, approval, "escalation.approve")
+
+
+async def _engineering(me: Visitor, cast: Cast, card: StoredMessage, number: str) -> None:
+    """The hand-off's thread in #engineering (an approved escalation may open it by itself)."""
     try:
-        return await me.wait_for("the hand-off", cast.engineer, from_bot("engineering"))
+        handoff = await me.wait_for("the hand-off", cast.engineer, from_bot("engineering"))
     except StoryError:
         await me.say(cast.agent, "support", f"/support handoff {number} engineering {ESCALATION}")
-        return await me.wait_for("the hand-off", cast.engineer, from_bot("engineering"))
+        handoff = await me.wait_for("the hand-off", cast.engineer, from_bot("engineering"))
+    await me.say(cast.engineer, handoff.channel_id, ENGINEER_ANSWER, thread=handoff.message_id)
+    await me.say(cast.agent, "support", f"/support reply {number} {AGENT_REPLY}", card.message_id)
+
+
+def _has_button(row: StoredMessage, action: str) -> bool:
+    return any(b[0] == action for b in row.body.get("buttons", []))
 
 
 def _ticket_number(card: StoredMessage) -> str:

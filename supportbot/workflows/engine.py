@@ -8,41 +8,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from supportbot.happenings import Happening, Turn
 from supportbot.scheduler import DueTimer
-from supportbot.store.models import WorkflowVersion
-from supportbot.templates import Templates
 from supportbot.tickets.errors import TicketNotFoundError
 from supportbot.tickets.view import TicketView
 from supportbot.workflows.actions.flow import RESUME, happening_from_json
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.facts import Facts
-from supportbot.workflows.loader import load_workflows, references_for
 from supportbot.workflows.ports import DeskPort
 from supportbot.workflows.registry import Registry, default_registry
 from supportbot.workflows.schedules import SCHEDULE, next_run, timer_key
 from supportbot.workflows.schema import Workflow, WorkflowSet
-from supportbot.workflows.watch import Signature, signature
-from supportbot.yamldoc import Problem, ProblemsError
+from supportbot.workflows.versions import ReloadListener, ReloadResult, Versions
 
 log = logging.getLogger(__name__)
-
-
-class WorkflowsError(ProblemsError):
-    """The workflow files are invalid (at start-up, when there is no working version to keep)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReloadResult:
-    ok: bool
-    problems: tuple[Problem, ...] = ()
-    changed: bool = False
-    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,41 +48,49 @@ Observer = Callable[[StepRecord], None]
 
 class WorkflowEngine:
     def __init__(
-        self,
-        desk: DeskPort,
-        *,
-        directory: Path,
-        registry: Registry | None = None,
-        on_reload: Callable[[ReloadResult], Awaitable[None]] | None = None,
+        self, desk: DeskPort, *, directory: Path, registry: Registry | None = None
     ) -> None:
         self.desk = desk
-        self.directory = directory
-        self.registry = registry or default_registry()
-        self.on_reload = on_reload
-        self.templates = desk.templates
-        self._set = WorkflowSet()
-        self._lock = asyncio.Lock()
+        self.versions = Versions(desk, directory, registry or default_registry())
+        self.versions.listeners.append(self._swapped)
         self._observers: list[Observer] = []
-        self._seen: Signature = ()
         self._watcher: asyncio.Task[None] | None = None
 
     @property
     def workflows(self) -> WorkflowSet:
-        return self._set
+        return self.versions.current
 
     def observe(self, observer: Observer) -> None:
         self._observers.append(observer)
 
+    def on_reload(self, listener: ReloadListener) -> None:
+        """Call `listener(result, loaded_by)` after every reload (e.g. to tell the admins)."""
+        self.versions.listeners.append(listener)
+
     # -- life cycle ------------------------------------------------------------------------
-    async def start(self, *, watch: bool = False, interval: float = 1.0) -> None:
-        """Load the files (raise `WorkflowsError` when invalid), handle timers, maybe watch."""
+    def attach_timers(self) -> None:
+        """Handle this engine's timers: `wait` resumptions and schedules."""
         self.desk.timer_handlers[RESUME] = self._resume
         self.desk.timer_handlers[SCHEDULE] = self._scheduled
-        result = await self.reload(loaded_by="start")
-        if not result.ok:
-            raise WorkflowsError(result.problems)
+
+    async def start(self, *, watch: bool = False, interval: float = 1.0) -> None:
+        """Load (raise `WorkflowsError` when invalid), record, schedule; maybe watch the files."""
+        self.attach_timers()
+        if not self.workflows.digest:
+            self.versions.load_now()
+        await self._swapped(ReloadResult(True, (), True, self.workflows.digest), "start")
         if watch:
-            self._watcher = asyncio.create_task(self._watch(interval), name="workflow-watcher")
+            self._watcher = asyncio.create_task(self.versions.watch(interval), name="workflows")
+
+    async def serve(self, interval: float = 1.0) -> None:
+        """The server's background task: start, then reload on edits and SIGHUP until cancelled."""
+        await self.start()
+        hup = self.versions.on_sighup()
+        try:
+            await self.versions.watch(interval)
+        finally:
+            if hup:
+                self.versions.off_sighup()
 
     async def stop(self) -> None:
         if self._watcher is not None:
@@ -108,66 +100,22 @@ class WorkflowEngine:
 
     async def reload(self, *, loaded_by: str = "admin") -> ReloadResult:
         """Validate the files and swap them in; on any problem keep the running version."""
-        async with self._lock:
-            self._seen = await asyncio.to_thread(signature, self.directory)
-            result, templates = await asyncio.to_thread(self._load)
-            if result.workflows is None:
-                log.warning("workflows not reloaded:\n%s", "\n".join(map(str, result.problems)))
-                outcome = ReloadResult(False, result.problems, False, self._set.digest)
-            else:
-                changed = result.workflows.digest != self._set.digest
-                self._set, self.templates = result.workflows, templates
-                if changed:
-                    await self._record_version(loaded_by)
-                    await self._schedule_all()
-                outcome = ReloadResult(True, (), changed, self._set.digest)
-        if self.on_reload is not None and (outcome.changed or not outcome.ok):
-            await self.on_reload(outcome)
-        return outcome
+        return await self.versions.reload(loaded_by)
 
-    def _load(self) -> tuple[Any, Templates]:
-        refs, problems = references_for(self.desk.config, self.directory)
-        result = load_workflows([self.directory], registry=self.registry, refs=refs)
-        if problems:
-            from supportbot.workflows.loader import LoadResult
-
-            result = LoadResult(None, (*problems, *result.problems))
-        templates = (
-            Templates.from_folders(self.directory / "templates") if not problems else self.templates
-        )
-        return result, templates
-
-    async def _record_version(self, loaded_by: str) -> None:
-        async with self.desk.db.sessions.begin() as session:
-            session.add(
-                WorkflowVersion(
-                    digest=self._set.digest,
-                    files=self._set.files,
-                    loaded_at=self.desk.clock.now(),
-                    loaded_by=loaded_by,
-                )
-            )
-
-    async def _watch(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                current = await asyncio.to_thread(signature, self.directory)
-                if current != self._seen:
-                    await self.reload(loaded_by="watch")
-            except Exception:  # the watcher must outlive any one bad reload
-                log.exception("workflow watcher failed; retrying")
+    async def _swapped(self, result: ReloadResult, loaded_by: str) -> None:
+        if result.ok and await self.versions.record(loaded_by):
+            await self._schedule_all()
 
     # -- evaluation --------------------------------------------------------------------------
     def matching(self, happening: Happening, ticket: TicketView | None) -> list[Workflow]:
         """Workflows whose trigger and conditions hold now (no side effects: for dry runs)."""
         facts = Facts.build(happening, ticket, self.desk.config, self.desk.clock.now())
-        return [wf for wf in _candidates(self._set, happening) if wf.condition(facts)]
+        return [wf for wf in _candidates(self.workflows, happening) if wf.condition(facts)]
 
     async def run(self, happening: Happening, turn: Turn) -> None:
         """Run every matching workflow, in file order; one failure never stops the others."""
         # One version for the whole happening, even if a reload lands meanwhile.
-        candidates = _candidates(self._set, happening)
+        candidates = _candidates(self.workflows, happening)
         ticket: TicketView | None = None
         stale = True
         for wf in candidates:
@@ -190,7 +138,7 @@ class WorkflowEngine:
     async def _steps(self, wf: Workflow, start: int, happening: Happening, turn: Turn) -> None:
         for step in wf.steps[start:]:
             ctx = ActionContext(
-                self.desk, wf.name, wf.digest, step.index, happening, turn, self.templates
+                self.desk, wf.name, wf.digest, step.index, happening, turn, self.versions.templates
             )
             record = StepRecord(
                 wf.name,
@@ -241,7 +189,7 @@ class WorkflowEngine:
     async def _resume(self, desk: Any, timer: DueTimer, turn: Turn) -> None:
         """Continue a workflow after `wait`, unless the workflow was changed or removed since."""
         payload = timer.payload
-        wf = self._set.get(str(payload.get("workflow")))
+        wf = self.workflows.get(str(payload.get("workflow")))
         happening = happening_from_json(dict(payload.get("happening") or {}))
         if wf is None or wf.digest != payload.get("digest"):
             log.info(
@@ -262,7 +210,7 @@ class WorkflowEngine:
 
     async def _scheduled(self, desk: Any, timer: DueTimer, turn: Turn) -> None:
         payload = timer.payload
-        wf = self._set.get(str(payload.get("workflow")))
+        wf = self.workflows.get(str(payload.get("workflow")))
         if wf is None or wf.cron != payload.get("cron"):
             return  # removed or re-timed: the reload scheduled its new runs
         happening = Happening(
@@ -272,7 +220,7 @@ class WorkflowEngine:
         await self._schedule(wf)
 
     async def _schedule_all(self) -> None:
-        for wf in self._set.for_trigger("schedule"):
+        for wf in self.workflows.for_trigger("schedule"):
             await self._schedule(wf)
 
     async def _schedule(self, wf: Workflow) -> None:

@@ -29,7 +29,9 @@ async def ensure_pg_database(url: str) -> None:
     admin = parsed.set(drivername="postgresql", database="postgres")
     conn = await asyncpg.connect(admin.render_as_string(hide_password=False), timeout=5)
     try:
-        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", parsed.database)
+        exists = await conn.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", parsed.database
+        )
         if not exists:
             await conn.execute(f'CREATE DATABASE "{parsed.database}"')
     finally:

@@ -3,19 +3,20 @@
 All times UTC; the desk works Mon–Fri 09:00–18:00 UTC. The report period is the week
 Mon 2026-11-16 00:00 → Mon 2026-11-23 00:00, and "now" is Mon 2026-11-23 10:00.
 
-| #  | created        | prio | org  | team  | platform | agent | first response  | resolved         |
-|----|----------------|------|------|-------|----------|-------|-----------------|------------------|
-| 1  | Mon 16 09:00   | P2   | Acme | tier1 | slack    | alice | +30 s           | +3600 s          |
-| 2  | Mon 16 09:10   | P2   | Acme | tier1 | slack    | alice | +60 s           | +9000 s          |
-| 3  | Mon 16 10:00   | P3   | -    | tier1 | teams    | bob   | +120 s          | +1800 s, reopened|
-| 4  | Mon 16 11:00   | P3   | -    | tier2 | teams    | bob   | +300 s          | +14400 s         |
-| 5  | Mon 16 13:00   | P3   | -    | tier1 | teams    | bob   | +420 s          | +86400 s         |
-| 6  | Mon 16 14:00   | P2   | -    | tier1 | slack    | alice | +600 s          | open             |
-| 7  | Mon 16 15:00   | P2   | -    | tier1 | teams    | bob   | +900 s          | +86400 s, 7200 s paused |
-| 8  | Fri 20 17:50   | P1   | -    | tier1 | slack    | carol | Mon 23 09:05    | Mon 23 09:35     |
-| 9  | Fri 20 17:00   | P1   | -    | tier1 | slack    | alice | +1200 s         | Mon 23 10:00     |
-| 10 | Sat 21 12:00   | P3   | -    | tier1 | slack    | -     | none            | open             |
-| 11 | Tue 10 12:00   | P3   | -    | tier1 | slack    | alice | +60 s (outside the period) |            |
+| #  | created      | prio | org  | team  | platform | agent | first response | resolved       |
+|----|--------------|------|------|-------|----------|-------|----------------|----------------|
+| 1  | Mon 16 09:00 | P2   | Acme | tier1 | slack    | alice | +30 s          | +3600 s        |
+| 2  | Mon 16 09:10 | P2   | Acme | tier1 | slack    | alice | +60 s          | +9000 s        |
+| 3  | Mon 16 10:00 | P3   | -    | tier1 | teams    | bob   | +120 s         | +1800 s, reopen|
+| 4  | Mon 16 11:00 | P3   | -    | tier2 | teams    | bob   | +300 s         | +14400 s       |
+| 5  | Mon 16 13:00 | P3   | -    | tier1 | teams    | bob   | +420 s         | +86400 s       |
+| 6  | Mon 16 14:00 | P2   | -    | tier1 | slack    | alice | +600 s         | open           |
+| 7  | Mon 16 15:00 | P2   | -    | tier1 | teams    | bob   | +900 s         | +86400 s (*)   |
+| 8  | Fri 20 17:50 | P1   | -    | tier1 | slack    | carol | Mon 23 09:05   | Mon 23 09:35   |
+| 9  | Fri 20 17:00 | P1   | -    | tier1 | slack    | alice | +1200 s        | Mon 23 10:00   |
+| 10 | Sat 21 12:00 | P3   | -    | tier1 | slack    | -     | none           | open           |
+| 11 | Tue 10 12:00 | P3   | -    | tier1 | slack    | alice | +60 s (before the period)       |
+(*) 7200 s of it paused, waiting on the customer. Acme is an enterprise organisation.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from supportbot.insights.build import compute_metrics
 from supportbot.insights.model import Metrics
 from supportbot.insights.period import Filters, Period
 from supportbot.store.db import Database
+
 from . import dataset
 
 
@@ -23,9 +24,7 @@ async def metrics(db: Database, filters: Filters | None = None, **kw: object) ->
     async with db.sessions() as session:
         period = kw.get("period", dataset.PERIOD)
         assert isinstance(period, Period)
-        return await compute_metrics(
-            session, dataset.config(), period, filters, now=dataset.NOW
-        )
+        return await compute_metrics(session, dataset.config(), period, filters, now=dataset.NOW)
 
 
 async def test_volume_resolution_and_reopen_rates(db: Database) -> None:
@@ -105,7 +104,9 @@ async def test_sla_in_wall_clock_time(db: Database) -> None:
     async with db.sessions() as session:
         await dataset.seed(session)
     config = dataset.config()
-    config = config.model_copy(update={"sla": config.sla.model_copy(update={"business_hours": False})})
+    config = config.model_copy(
+        update={"sla": config.sla.model_copy(update={"business_hours": False})}
+    )
     async with db.sessions() as session:
         m = await compute_metrics(session, config, dataset.PERIOD, now=dataset.NOW)
     # Wall clock: 8 (63h15m > 15m) and 9 (1200 > 900) breach first response; 10 has waited
@@ -229,7 +230,11 @@ async def test_empty_period_has_counts_of_zero_and_no_figures(db: Database) -> N
     m = await metrics(db, period=empty)
     assert (m.volume.created, m.volume.resolved, m.volume.unanswered) == (0, 0, 0)
     assert m.volume.resolution_rate is None and m.volume.reopen_rate is None
-    assert (m.first_response.count, m.first_response.median, m.first_response.p90) == (0, None, None)
+    assert (m.first_response.count, m.first_response.median, m.first_response.p90) == (
+        0,
+        None,
+        None,
+    )
     assert m.resolution.median is None
     assert m.bands.counts == (0, 0, 0, 0) and m.bands.shares == (None, None, None, None)
     assert m.sla.first_response.compliance is None and m.sla.breaches == ()

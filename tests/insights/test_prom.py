@@ -28,8 +28,12 @@ def test_observations_show_in_the_exposition() -> None:
     m.observe_sla_breach(clock="first_response", priority="P1")
     m.observe_event_latency(0.02, adapter="slack")
     got = samples(m)
-    assert got[("supportbot_tickets_created_total", (("platform", "slack"), ("team", "tier1")))] == 2
-    assert got[("supportbot_tickets_created_total", (("platform", "teams"), ("team", "tier2")))] == 1
+    assert (
+        got[("supportbot_tickets_created_total", (("platform", "slack"), ("team", "tier1")))] == 2
+    )
+    assert (
+        got[("supportbot_tickets_created_total", (("platform", "teams"), ("team", "tier2")))] == 1
+    )
     fr = (("le", "60.0"), ("team", "tier1"))
     assert got[("supportbot_first_response_seconds_bucket", fr)] == 1
     assert got[("supportbot_first_response_seconds_count", (("team", "tier1"),))] == 2

@@ -42,12 +42,16 @@ async def test_seed_fills_a_desk_that_reports_sensibly(db: Database) -> None:
 async def test_seed_is_reproducible(db: Database) -> None:
     async with db.sessions() as session:
         await seed_history(session, Config(), days=5, now=NOW, seed=3)
-        first = (await session.execute(select(Ticket.created_at, Ticket.priority).order_by(Ticket.id))).all()
+        first = (
+            await session.execute(select(Ticket.created_at, Ticket.priority).order_by(Ticket.id))
+        ).all()
         polls = await session.scalar(select(func.count()).select_from(CsatPoll))
         await session.execute(CsatPoll.__table__.delete())
         await session.execute(Ticket.__table__.delete())
         await session.commit()
         await seed_history(session, Config(), days=5, now=NOW, seed=3)
-        again = (await session.execute(select(Ticket.created_at, Ticket.priority).order_by(Ticket.id))).all()
+        again = (
+            await session.execute(select(Ticket.created_at, Ticket.priority).order_by(Ticket.id))
+        ).all()
         assert again == first
         assert await session.scalar(select(func.count()).select_from(CsatPoll)) == polls

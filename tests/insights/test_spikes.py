@@ -54,7 +54,9 @@ async def test_detect_spikes_returns_the_tickets(db: Database) -> None:
             session.add(ticket("login", NOW - timedelta(days=day + 1, hours=3)))
         burst = [ticket("login", NOW - timedelta(minutes=5 * i + 1)) for i in range(6)]
         session.add_all(burst)
-        session.add_all(ticket(None, NOW - timedelta(minutes=i + 1), " VPN down ") for i in range(5))
+        session.add_all(
+            ticket(None, NOW - timedelta(minutes=i + 1), " VPN down ") for i in range(5)
+        )
         session.add(ticket("billing", NOW - timedelta(minutes=3)))
         session.add(ticket("login", NOW - timedelta(hours=2)))  # outside the window
         await session.commit()

@@ -171,16 +171,18 @@ class SlackHarness:
     api: MockSlackApi
     sink: Recorder  # in end-to-end tests the desk is the sink and this one stays empty
 
-    async def post(self, body: str, *, form: bool = False, **headers: str) -> Any:
+    async def post(
+        self, body: str, *, form: bool = False, headers: dict[str, str] | None = None
+    ) -> Any:
         content_type = "application/x-www-form-urlencoded" if form else "application/json"
         return await self.client.post(
             "/slack/events",
             data=body.encode(),
-            headers={"Content-Type": content_type, **signed_headers(body), **headers},
+            headers={"Content-Type": content_type, **signed_headers(body), **(headers or {})},
         )
 
     async def post_json(self, payload: dict[str, Any], **headers: str) -> Any:
-        return await self.post(json.dumps(payload), **headers)
+        return await self.post(json.dumps(payload), headers=headers)
 
     async def post_interaction(self, payload: dict[str, Any]) -> Any:
         from urllib.parse import urlencode

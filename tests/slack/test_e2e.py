@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from supportbot_slack import SlackAdapter
 
 from .e2e import SHARED, SUPPORT, desk_config, start_desk
 from .kit import MockSlackApi, Recorder, SlackHarness, fixture_json, wait_for
@@ -23,7 +24,8 @@ async def desk(aiohttp_client: Any, slack_api: MockSlackApi, tmp_path: Path) -> 
     from supportbot.server import DESK
 
     adapter = client.app[DESK].adapters["slack"]
-    return SlackHarness(client, adapter, slack_api, Recorder())  # type: ignore[arg-type]
+    assert isinstance(adapter, SlackAdapter)
+    return SlackHarness(client, adapter, slack_api, Recorder())
 
 
 def posts_to(api: MockSlackApi, channel: str) -> list[Any]:

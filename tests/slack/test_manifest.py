@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 import yaml
 from supportbot_slack.cli import add_commands
 from supportbot_slack.manifest import BOT_SCOPES, manifest
+
+from supportbot.cli import main
 
 
 def test_manifest_is_yaml_with_the_command_and_urls() -> None:
@@ -56,21 +59,20 @@ def test_cli_prints_the_manifest(capsys: pytest.CaptureFixture[str]) -> None:
     args = parser.parse_args(
         ["slack", "manifest", "--public-url", "https://desk.example.com", "--name", "Desk"]
     )
-    assert args.func(args) == 0
+    assert args.handler(args) == 0
     data = yaml.safe_load(capsys.readouterr().out)
     assert (
         data["settings"]["interactivity"]["request_url"] == "https://desk.example.com/slack/events"
     )
 
 
-def test_cli_defaults_come_from_the_config(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_supportbot_slack_manifest_defaults_to_the_config(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.delenv("SUPPORTBOT_PUBLIC_URL", raising=False)
-    parser = argparse.ArgumentParser(prog="supportbot")
-    add_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["slack", "manifest"])
-    assert args.func(args) == 0
+    monkeypatch.delenv("SUPPORTBOT_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no config/supportbot.yaml here: the defaults
+    assert main(["slack", "manifest"]) == 0
     data = yaml.safe_load(capsys.readouterr().out)
     assert data["display_information"]["name"] == "Support"
     assert data["features"]["slash_commands"][0]["url"] == "http://127.0.0.1:8080/slack/events"

@@ -18,6 +18,7 @@ class Call:
     activity_id: str | None
     body: dict[str, Any]
     authorization: str | None
+    answer: dict[str, Any]  # what the service answered (the new ids)
 
 
 @dataclass
@@ -43,45 +44,41 @@ class BotService:
     def updates(self) -> list[Call]:
         return [c for c in self.calls if c.method == "PUT"]
 
-    async def _record(self, request: web.Request) -> web.Response | None:
-        body = await request.json()
-        self.calls.append(
-            Call(
-                request.method,
-                request.path,
-                request.match_info.get("conv"),
-                request.match_info.get("id"),
-                body,
-                request.headers.get("Authorization"),
-            )
-        )
-        if self.fail_with:
-            return web.json_response(
-                {"error": {"code": "Boom", "message": "no"}}, status=self.fail_with
-            )
-        return None
-
     async def _create(self, request: web.Request) -> web.Response:
-        if failed := await self._record(request):
-            return failed
-        body = self.calls[-1].body
+        body = await request.json()
         if body.get("isGroup"):
             root = str(next(self._ids))
             channel = body["channelData"]["channel"]["id"]
-            return web.json_response(
-                {"id": f"{channel};messageid={root}", "activityId": root}, status=201
-            )
-        return web.json_response({"id": f"a:chat-with-{body['members'][0]['id']}"}, status=201)
+            answer = {"id": f"{channel};messageid={root}", "activityId": root}
+        else:
+            answer = {"id": f"a:chat-with-{body['members'][0]['id']}"}
+        return self._record(request, body, answer, status=201)
 
     async def _post(self, request: web.Request) -> web.Response:
-        if failed := await self._record(request):
-            return failed
-        return web.json_response({"id": str(next(self._ids))}, status=201)
+        body = await request.json()
+        return self._record(request, body, {"id": str(next(self._ids))}, status=201)
 
     async def _put(self, request: web.Request) -> web.Response:
-        if failed := await self._record(request):
-            return failed
-        return web.json_response({"id": request.match_info["id"]})
+        body = await request.json()
+        return self._record(request, body, {"id": request.match_info["id"]}, status=200)
+
+    def _record(
+        self, request: web.Request, body: dict[str, Any], answer: dict[str, Any], status: int
+    ) -> web.Response:
+        if self.fail_with:
+            answer, status = {"error": {"code": "Boom", "message": "no"}}, self.fail_with
+        info = request.match_info
+        call = Call(
+            request.method,
+            request.path,
+            info.get("conv"),
+            info.get("id"),
+            body,
+            request.headers.get("Authorization"),
+            answer,
+        )
+        self.calls.append(call)
+        return web.json_response(answer, status=status)
 
 
 def card_of(call: Call) -> dict[str, Any]:

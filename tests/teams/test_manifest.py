@@ -9,6 +9,7 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from supportbot_teams.cli import add_commands
@@ -18,7 +19,7 @@ from supportbot_teams.manifest import BotCommand, ManifestError, TeamsApp, app_p
 BOT_ID = "00000000-1111-2222-3333-444444444444"
 
 
-def _read(package: bytes) -> tuple[dict[str, object], zipfile.ZipFile]:
+def _read(package: bytes) -> tuple[dict[str, Any], zipfile.ZipFile]:
     archive = zipfile.ZipFile(io.BytesIO(package))
     return json.loads(archive.read("manifest.json")), archive
 
@@ -28,7 +29,7 @@ def test_package_names_the_bot_and_its_commands() -> None:
     manifest, archive = _read(app_package(app))
     assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
     assert manifest["id"] == BOT_ID
-    (bot,) = manifest["bots"]  # type: ignore[misc]
+    (bot,) = manifest["bots"]
     assert bot["botId"] == BOT_ID
     assert bot["commandLists"][0]["commands"] == [
         {"title": "claim", "description": "claim [#number]"}
@@ -71,7 +72,7 @@ def test_cli_writes_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert args.func(args) == 0
     manifest, _ = _read(out.read_bytes())
     assert manifest["validDomains"] == ["bot.example"]
-    commands = manifest["bots"][0]["commandLists"][0]["commands"]  # type: ignore[index]
+    commands = manifest["bots"][0]["commandLists"][0]["commands"]
     assert [c["title"] for c in commands][:3] == ["help", "new", "claim"]
     assert len(commands) == 10
 

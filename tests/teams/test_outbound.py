@@ -68,6 +68,23 @@ async def test_thread_reply_card_update_and_chat_message(app: TeamsApp) -> None:
     assert ack is not None and (ack.channel_id, ack.thread_id) == ("a:1PersonalConvId", None)
 
 
+async def test_a_thread_named_in_a_chat_is_dropped(app: TeamsApp) -> None:
+    # The core names the customer's first message as the thread to answer in; chats have none.
+    chat = ConversationRef("teams", "a:1PersonalConvId", "1763800400456")
+    ref = await app.adapter.send(PostMessage(chat, Message("Thanks")))
+    (post,) = app.service.posts()
+    assert (post.conversation, post.activity_id) == ("a:1PersonalConvId", None)
+    assert ref is not None and ref.thread_id is None
+
+
+async def test_update_of_a_channel_root_names_its_thread(app: TeamsApp) -> None:
+    root = MessageRef("teams", SUPPORT_CHANNEL, "1763800000000")  # as the core stores a root
+    await app.adapter.send(UpdateMessage(root, Message("Claimed")))
+    (put,) = app.service.updates()
+    assert put.conversation == f"{SUPPORT_CHANNEL};messageid=1763800000000"
+    assert put.activity_id == "1763800000000"
+
+
 async def test_direct_message_uses_the_stored_personal_chat(app: TeamsApp) -> None:
     for user in ("29:1CustomerAbc", "0a1b2c3d-1111-2222-3333-444455556666"):
         ref = await app.adapter.send(SendDirect("teams", user, Message("How did we do?")))

@@ -54,8 +54,8 @@ def test_emulator_switch_or_app_id_turns_teams_on(env: dict[str, str], teams_db:
     ("env", "message"),
     [
         ({"MICROSOFT_APP_ID": APP_ID}, "MICROSOFT_APP_PASSWORD"),
-        ({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "s", "MICROSOFT_APP_TYPE": "SingleTenant"},
-         "MICROSOFT_APP_TENANT_ID"),
+        ({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "s",
+          "MICROSOFT_APP_TYPE": "SingleTenant"}, "MICROSOFT_APP_TENANT_ID"),
         ({"SUPPORTBOT_TEAMS": "1", "MICROSOFT_APP_TYPE": "Personal"}, "MICROSOFT_APP_TYPE"),
     ],
 )  # fmt: skip

@@ -52,7 +52,10 @@ class TeamsSender:
 
     async def update(self, ref: MessageRef, message: Message) -> MessageRef:
         activity = card_activity(render(message, self.directory), summary(message))
-        conversation = ids.thread_conversation(ref.channel_id, ref.thread_id)
+        thread = ref.thread_id
+        if thread is None and await self._is_channel(ref.channel_id):
+            thread = ref.message_id  # a channel's top-level message is its own thread's root
+        conversation = ids.thread_conversation(ref.channel_id, thread)
         reference = await self._reference(conversation)
         activity.id = ref.message_id
         activity.conversation = reference.conversation
@@ -79,8 +82,12 @@ class TeamsSender:
 
     # -- delivery ----------------------------------------------------------------------------
     async def _post_activity(self, to: ConversationRef, activity: Activity) -> MessageRef:
-        """Into the thread, the chat, or (a channel without a thread) a new thread."""
-        if not to.thread_id and not to.is_direct and await self._is_channel(to.channel_id):
+        """Into a channel thread, a new channel thread, or a chat (where a thread id is
+        dropped: Teams chats have no threads, and the core may name the customer's first
+        message as the thread to answer in)."""
+        if to.is_direct or not await self._is_channel(to.channel_id):
+            return MessageRef(PLATFORM, to.channel_id, await self._send(to.channel_id, activity))
+        if not to.thread_id:
             return await self._new_thread(to.channel_id, activity)
         conversation = ids.thread_conversation(to.channel_id, to.thread_id)
         sent = await self._send(conversation, activity)

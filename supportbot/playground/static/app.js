@@ -8,6 +8,7 @@ const state = {
   personas: [],
   channels: [],
   bot: "Support",
+  ui: {}, // the page's words in the persona's language (playground.* templates)
   messages: new Map(), // id -> message view
   channel: "",
   thread: null, // the root id of the open thread
@@ -17,6 +18,23 @@ const state = {
 };
 
 const $ = (id) => document.getElementById(id);
+
+// A UI string; `{name}` slots are filled from `values`.
+function t(key, values = {}) {
+  const text = state.ui[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+function roleName(role) {
+  return state.ui["role." + role] ?? role;
+}
+
+function translatePage() {
+  document.documentElement.lang = persona(state.me)?.locale || "en";
+  for (const node of document.querySelectorAll("[data-ui]")) node.textContent = t(node.dataset.ui);
+  for (const node of document.querySelectorAll("[data-ui-title]")) node.title = t(node.dataset.uiTitle);
+  for (const node of document.querySelectorAll("[data-ui-placeholder]")) node.placeholder = t(node.dataset.uiPlaceholder);
+}
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -51,10 +69,10 @@ async function act(action) {
       body,
     });
     const result = await response.json();
-    if (!result.ok) toast(result.error || "Something went wrong", "error");
+    if (!result.ok) toast(result.error || t("failed"), "error");
     return result.ok;
   } catch (err) {
-    toast("The server did not answer: " + err, "error");
+    toast(t("server_silent") + " " + err, "error");
     return false;
   }
 }
@@ -66,6 +84,7 @@ async function loadState() {
   state.personas = data.personas;
   state.channels = data.channels;
   state.bot = data.bot;
+  state.ui = data.ui;
   state.messages = new Map(data.messages.map((m) => [m.id, m]));
   for (const m of data.messages) addChannel(m.channel);
 }
@@ -105,7 +124,7 @@ function receive(event) {
 function setStatus(online) {
   const status = $("status");
   status.className = "status " + (online ? "online" : "offline");
-  status.textContent = online ? "live" : "reconnecting…";
+  status.textContent = online ? t("live") : t("reconnecting");
   document.body.dataset.live = online ? "yes" : "no";
 }
 
@@ -123,7 +142,7 @@ function renderSidebar() {
   const select = $("persona");
   select.replaceChildren(
     ...state.personas.map((p) =>
-      el("option", { value: p.id, selected: p.id === state.me }, `${p.name} — ${p.role}`)
+      el("option", { value: p.id, selected: p.id === state.me }, `${p.name} — ${roleName(p.role)}`)
     )
   );
   $("channels").replaceChildren(...state.channels.map((c) => channelItem(c, "# " + c)));
@@ -163,6 +182,10 @@ function hue(text) {
   return h;
 }
 
+function repliesLabel(count) {
+  return count === 1 ? t("reply_one") : t("reply_many", { count });
+}
+
 function repliesTo(rootId) {
   return [...state.messages.values()].filter((m) => m.thread === rootId);
 }
@@ -180,20 +203,20 @@ function messageNode(m, { inThread }) {
     "div",
     { class: "meta" },
     el("span", { class: "author" }, author.name),
-    author.role ? el("span", { class: "role role-" + author.role }, author.role === "bot" ? "app" : author.role) : null,
+    author.role ? el("span", { class: "role role-" + author.role }, roleName(author.role)) : null,
     el("time", { datetime: m.at }, time),
-    m.private ? el("span", { class: "private" }, "only visible to you") : null
+    m.private ? el("span", { class: "private" }, t("only_you")) : null
   );
   const content = isCard(m) ? cardNode(m) : el("div", { class: "text", html: m.text_html });
   const replies = inThread ? [] : repliesTo(m.id);
   const threadLink = replies.length
-    ? el("button", { class: "thread-link", onclick: () => openThread(m.id) }, `${replies.length} ${replies.length === 1 ? "reply" : "replies"}`)
+    ? el("button", { class: "thread-link", onclick: () => openThread(m.id) }, repliesLabel(replies.length))
     : null;
   const tools = el(
     "div",
     { class: "tools" },
-    !inThread && !m.thread && !m.private ? el("button", { class: "icon reply", title: "Reply in thread", onclick: () => openThread(m.id) }, "💬") : null,
-    !m.private ? el("button", { class: "icon react", title: "Make a ticket of this (🎫)", onclick: () => act({ type: "react", message: m.id }) }, "🎫") : null
+    !inThread && !m.thread && !m.private ? el("button", { class: "icon reply", title: t("reply_in_thread"), onclick: () => openThread(m.id) }, "💬") : null,
+    !m.private ? el("button", { class: "icon react", title: t("make_ticket"), onclick: () => act({ type: "react", message: m.id }) }, "🎫") : null
   );
   return el(
     "article",
@@ -274,11 +297,11 @@ function renderChannel() {
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   box.replaceChildren(...list.map((m) => messageNode(m, { inThread: false })));
-  if (!list.length) box.append(el("p", { class: "empty" }, "No messages yet."));
+  if (!list.length) box.append(el("p", { class: "empty" }, t("no_messages")));
   if (atBottom || list.length < 4) box.scrollTop = box.scrollHeight;
   $("composer-text").placeholder = state.channel.startsWith("dm:")
-    ? `Message ${state.bot}`
-    : `Message #${state.channel}, or /support help`;
+    ? t("placeholder_dm", { bot: state.bot })
+    : t("placeholder_channel", { channel: state.channel });
 }
 
 function openThread(rootId) {
@@ -297,7 +320,7 @@ function renderThread() {
   const box = $("thread-messages");
   box.replaceChildren(
     messageNode(root, { inThread: true }),
-    el("div", { class: "divider" }, `${repliesTo(root.id).length} replies`),
+    el("div", { class: "divider" }, repliesLabel(repliesTo(root.id).length)),
     ...repliesTo(root.id).map((m) => messageNode(m, { inThread: true }))
   );
   box.scrollTop = box.scrollHeight;
@@ -330,7 +353,7 @@ function openForm(form) {
     el(
       "div",
       { class: "dialog-buttons" },
-      el("button", { type: "button", class: "btn", onclick: () => { dialog.close(); act({ type: "dismiss", form: form.id }); } }, "Cancel"),
+      el("button", { type: "button", class: "btn", onclick: () => { dialog.close(); act({ type: "dismiss", form: form.id }); } }, t("cancel")),
       el("button", { type: "submit", class: "btn primary", html: form.submit_html })
     )
   );
@@ -383,6 +406,7 @@ async function switchPersona(id) {
   state.unread.clear();
   await loadState();
   if (state.channel.startsWith("dm:")) state.channel = "dm:" + id;
+  translatePage();
   render();
   connect();
 }

@@ -77,7 +77,7 @@ async def least_open(session: AsyncSession, team: str, ids: list[int]) -> int:
         .where(Ticket.assignee_id.in_(ids), Ticket.status.in_([s.value for s in OPEN]))
         .group_by(Ticket.assignee_id)
     )
-    load = {person_id: count for person_id, count in rows.tuples()}
+    load = {person_id: count for person_id, count in rows}
     return min(ids, key=lambda i: (load.get(i, 0), ids.index(i)))
 
 

@@ -1,0 +1,47 @@
+"""Business time, worked by hand (zones, weekends, holidays, DST)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from supportbot.config import BusinessHours
+from supportbot.insights.bizhours import business_seconds
+
+UTC_9_TO_18 = BusinessHours(timezone="UTC")
+
+
+def utc(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "seconds"),
+    [
+        (utc(16, 10), utc(16, 11), 3600),  # Monday, inside hours
+        (utc(16, 7), utc(16, 10), 3600),  # before opening counts from 09:00
+        (utc(16, 17), utc(17, 10), 2 * 3600),  # 17–18 Mon + 09–10 Tue
+        (utc(20, 17, 50), utc(23, 9, 5), 900),  # Fri 10 min + Mon 5 min, weekend closed
+        (utc(21, 10), utc(22, 20), 0),  # the whole weekend
+        (utc(16, 9), utc(23, 9), 5 * 9 * 3600),  # one full week: 45 h
+        (utc(16, 12), utc(16, 11), 0),  # end before start
+    ],
+)
+def test_business_seconds_in_utc(start: datetime, end: datetime, seconds: float) -> None:
+    assert business_seconds(start, end, UTC_9_TO_18) == seconds
+
+
+def test_time_zone_and_holidays() -> None:
+    tokyo = BusinessHours(timezone="Asia/Tokyo", holidays=[date(2026, 11, 23)])  # Labour Thanks.
+    # Fri 20 Nov 08:00 UTC = 17:00 JST: one hour left that day; Mon 23 is a holiday;
+    # Tue 24 09:00–10:00 JST = Tue 00:00–01:00 UTC.
+    assert business_seconds(utc(20, 8), utc(24, 1), tokyo) == 2 * 3600
+
+
+def test_daylight_saving_day_counts_local_hours() -> None:
+    # New York leaves DST on Sun 1 Nov 2026; Mon 2 Nov 09:00–18:00 EST = 14:00–23:00 UTC.
+    ny = BusinessHours(timezone="America/New_York", start=time(9), end=time(18))
+    assert business_seconds(utc(2, 0), utc(3, 0), ny) == 9 * 3600
+    # Fri 30 Oct (still EDT) 09:00–18:00 = 13:00–22:00 UTC.
+    assert business_seconds(utc(30, 12, month=10), utc(30, 23, month=10), ny) == 9 * 3600

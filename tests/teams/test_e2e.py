@@ -1,0 +1,101 @@
+"""The whole desk behind Teams: Activities in at `/api/messages`, Bot Framework REST calls out
+(create_app + TeamsPlugin in emulator mode, the channel service mocked at `serviceUrl`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from supportbot.server import DESK
+
+from .botservice import BotService, Call, card_of, card_texts
+from .conftest import payload
+from .e2e import (
+    CUSTOMER_CHAT,
+    KEN,
+    SUPPORT,
+    YUI,
+    TeamsDesk,
+    desk_config,
+    start_desk,
+    write_workflows,
+)
+
+
+@pytest.fixture
+async def desk(
+    aiohttp_client: Any, bot_service: tuple[BotService, str], tmp_path: Path
+) -> TeamsDesk:
+    write_workflows(tmp_path / "workflows")
+    service, url = bot_service
+    teams = await start_desk(aiohttp_client, service, url, desk_config(tmp_path))
+    await teams.install()
+    return teams
+
+
+async def open_ticket(desk: TeamsDesk) -> tuple[Call, str]:
+    """A customer writes to the bot in a personal chat; returns the card's call and root id."""
+    await desk.post(payload("message_personal"))
+    (card,) = desk.service.created()
+    return card, str(card.answer["activityId"])
+
+
+async def test_personal_message_opens_a_ticket_thread_and_acknowledges(desk: TeamsDesk) -> None:
+    await desk.post(payload("message_personal"))
+    (card,) = desk.service.created()
+    assert card.body["isGroup"] is True
+    assert card.body["channelData"]["channel"]["id"] == SUPPORT
+    texts = card_texts(card_of(card))
+    assert texts[0].startswith("#1")
+    assert "請求書ページでエラーが出ます" in texts[1]
+    assert card_of(card)["actions"][0]["verb"] == "ticket.claim"
+    (ack,) = desk.service.posts()
+    assert ack.conversation == CUSTOMER_CHAT  # the chat itself: Teams chats have no threads
+    assert card_texts(card_of(ack)) == [
+        "Sato Customer 様、お問い合わせありがとうございます。チケット #1 (P3)として受け付けました。"
+    ]
+
+
+async def test_claim_by_mention_in_the_thread_updates_the_card(desk: TeamsDesk) -> None:
+    _card, root = await open_ticket(desk)
+    await desk.say_in_thread(root, YUI, "claim", activity_id="1763800300999")
+    update = desk.service.updates()[-1]
+    assert (update.conversation, update.activity_id) == (f"{SUPPORT};messageid={root}", root)
+    claimed = card_of(update)
+    assert claimed["actions"][0]["verb"] == "ticket.unclaim"
+    assert {"id": YUI, "name": "Yui Tanaka"} in [
+        e["mentioned"] for e in claimed["msteams"]["entities"]
+    ]
+
+
+async def test_execute_on_the_card_answers_with_the_refreshed_card(desk: TeamsDesk) -> None:
+    _card, root = await open_ticket(desk)
+    response = await desk.execute(root, "ticket.claim", "1", YUI, activity_id="f:claim-1")
+    body = await response.json()
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert body["value"]["actions"][0]["verb"] == "ticket.unclaim"
+    assert desk.service.updates()  # and the card is updated for everyone else too
+
+
+async def test_lead_approves_an_escalation_from_the_card(desk: TeamsDesk) -> None:
+    _card, root = await open_ticket(desk)
+    await desk.say_in_thread(
+        root, YUI, "escalate engineering the invoice page crashes", "1763800301000"
+    )
+    tickets = desk.client.app[DESK].tickets
+    pending = await tickets.pending_escalation(1)
+    assert pending is not None
+    response = await desk.execute(root, "escalation.approve", str(pending.id), KEN, "f:approve-1")
+    body = await response.json()
+    assert body["statusCode"] == 200
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert body["value"]["body"][0]["text"].startswith("#1 ")  # the ticket card, refreshed
+    assert await tickets.pending_escalation(1) is None
+
+
+async def test_a_retried_activity_is_handled_once(desk: TeamsDesk) -> None:
+    await desk.post(payload("message_personal"))
+    await desk.post(payload("message_personal"))
+    assert len(desk.service.created()) == 1

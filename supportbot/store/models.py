@@ -301,6 +301,27 @@ class ConversationReference(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class PlaygroundMessage(Base):
+    """A message in the playground (the embedded local chat workspace for demo and dev).
+
+    The row id is the playground's message id (as a string it is the `MessageRef.message_id`, and
+    a thread's id is its root's id). `body` holds the rendered-from data: the neutral `Message`
+    (or the `Form` of an open dialog) as JSON, so history can be re-rendered after a restart.
+    """
+
+    __tablename__ = "playground_messages"
+    __table_args__ = (Index("ix_playground_messages_place", "channel_id", "thread_id", "id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(200))  # "support", "customers", "dm:aiko"
+    thread_id: Mapped[str | None] = mapped_column(String(200))  # root message id; None = top level
+    author: Mapped[str] = mapped_column(String(100))  # a person id, or "bot"
+    visible_to: Mapped[str | None] = mapped_column(String(100))  # ephemeral/form: only this person
+    kind: Mapped[str] = mapped_column(String(20), default="message")  # message | form
+    body: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class IntakeKeyRow(Base):
     __tablename__ = "intake_keys"
     id: Mapped[int] = mapped_column(Id, primary_key=True)

@@ -57,7 +57,7 @@ async def replay(config: Config, directory: Path, since: timedelta, out: TextIO)
                 .where(TicketEvent.at >= clock.now() - since)
                 .order_by(TicketEvent.at, TicketEvent.id)
             )
-            events = list(rows.tuples())
+            events = list(rows.all())
         for event, handle in events:
             trigger = KIND_TO_TRIGGER.get(event.kind)
             if trigger is None or event.ticket_id is None:

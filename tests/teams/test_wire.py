@@ -16,8 +16,8 @@ from supportbot.events import (
     MessageRef,
     ThreadReplyReceived,
 )
-from supportbot.intents import UpdateMessage
-from supportbot.messages import Message
+from supportbot.intents import OpenForm, UpdateMessage
+from supportbot.messages import Form, Message, TextInput
 
 from .conftest import SUPPORT_CHANNEL, RecordingSink, TeamsApp, payload
 
@@ -93,6 +93,17 @@ async def test_execute_without_a_card_update_is_answered_with_a_message(
     assert (await response.json())[
         "value"
     ] == "申し訳ありません。処理できませんでした。もう一度お試しください。"
+
+
+async def test_execute_that_opens_a_form_says_where_to_look(
+    make_app: MakeApp, sink: RecordingSink
+) -> None:
+    form = Form("escalation.request", "Escalate #42", (TextInput("reason", "Why?"),))
+    opened = OpenForm("teams", "29:1LeadKen", "f:1", form)
+    sink.outcome = lambda _event: Outcome(intents=(opened,))
+    app: TeamsApp = await make_app()
+    body = await (await app.post(_execute("ticket.escalate", "42", locale="en-US"))).json()
+    assert body["value"] == "Please fill in the form that was just posted."
 
 
 async def test_an_update_of_another_message_does_not_refresh_the_card(

@@ -14,6 +14,7 @@ from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeRespons
 
 from supportbot.adapter import Directory, EventSink, Outcome
 from supportbot.events import AnyEvent, ChoiceSubmitted
+from supportbot.intents import OpenForm
 from supportbot_teams import ids
 from supportbot_teams.inbound import is_card_action_invoke, is_direct, tenant_of, to_event
 from supportbot_teams.refs import Reference, ReferenceStore
@@ -58,7 +59,9 @@ class TeamsBot:
                 body: dict[str, Any] = answer.serialize()
                 return body
         locale = event.actor.locale if event is not None else None
-        name = "teams.action_failed" if event is None or outcome.error else "teams.action_done"
+        return self._notice(_notice_name(event, outcome), locale)
+
+    def _notice(self, name: str, locale: str | None) -> dict[str, Any]:
         # A message answer's value is a string, which the SDK's model cannot serialize (it
         # expects an object), so this body is written as plain JSON.
         return {"statusCode": 200, "type": MESSAGE_TYPE, "value": self.texts(name, locale)}
@@ -69,6 +72,14 @@ class TeamsBot:
             await self.refs.save(reference, keys)
         except Exception:  # a lost reference must not lose the message itself
             log.exception("could not store the Teams conversation reference for %s", keys)
+
+
+def _notice_name(event: AnyEvent | None, outcome: Outcome) -> str:
+    if event is None or outcome.error:
+        return "teams.action_failed"
+    if any(isinstance(intent, OpenForm) for intent in outcome.intents):
+        return "teams.form_posted"  # the click asked for a form: say where to look
+    return "teams.action_done"
 
 
 def reference_of(activity: Activity) -> tuple[Reference, list[str]]:

@@ -39,7 +39,9 @@ def build_desk(
     clock = clock or SystemClock()
     db = open_database(config.database_url)
     people = People(config)
-    tickets = TicketService(sessions=db.sessions, people=people, config=config, clock=clock)
+    tickets = TicketService(
+        sessions=db.sessions, reads=db.reads, people=people, config=config, clock=clock
+    )
     folder = workflows_dir or Path(config.workflows_dir)
     templates = Templates.from_folders(folder / "templates")
     adapters: dict[str, ChatAdapter] = {}

@@ -18,7 +18,8 @@ from supportbot.durations import Duration
 from supportbot.events import AnyEvent, ChoiceSubmitted, FormSubmitted
 from supportbot.happenings import Turn
 from supportbot.intents import PostToTicket, Purpose
-from supportbot.messages import Button, Field as CardField, Message, Style
+from supportbot.messages import Button, Message, Style
+from supportbot.messages import Field as CardField
 from supportbot.scheduler import DueTimer
 from supportbot.store.models import Escalation, TicketThread
 from supportbot.tickets.errors import NotAllowedError
@@ -51,14 +52,20 @@ async def request_approval(ctx: ActionContext, p: RequestApproval) -> None:
     install(desk)
     esc = await _escalation_of(desk, ctx)
     if p.approvers == "role:admin" and esc.level == 1:
-        ctx.record(await desk.tickets.raise_escalation_level(escalation_id=esc.id, source=ctx.source))
+        ctx.record(
+            await desk.tickets.raise_escalation_level(escalation_id=esc.id, source=ctx.source)
+        )
         esc = await desk.tickets.escalation(esc.id)
     ticket = await ctx.ticket()
     card = await approval_card(desk, esc, ticket)
-    ctx.emit(PostToTicket(ticket.number, card, "internal", purpose=Purpose(ticket.number, "approval", esc.id)))
+    ctx.emit(
+        PostToTicket(
+            ticket.number, card, "internal", purpose=Purpose(ticket.number, "approval", esc.id)
+        )
+    )
     now = desk.clock.now()
     final = esc.level > 1  # nobody above the admins: keep reminding them, then stop
-    await _plan(desk, esc, now + p.timeout, p.remind_every, final=final, timeout=p.timeout)
+    await _plan(desk, esc, now + p.timeout, p.remind_every, final=final, give_up_after=p.timeout)
 
 
 async def _escalation_of(desk: Desk, ctx: ActionContext) -> Escalation:
@@ -78,14 +85,14 @@ async def _plan(
     every: timedelta | None,
     *,
     final: bool,
-    timeout: timedelta,
+    give_up_after: timedelta,
 ) -> None:
     payload = {
         "escalation_id": esc.id,
         "level": esc.level,
         "deadline": deadline.isoformat(),
         "every": every.total_seconds() if every else None,
-        "timeout": timeout.total_seconds(),
+        "timeout": give_up_after.total_seconds(),
         "final": final,
     }
     now = desk.clock.now()
@@ -138,7 +145,9 @@ async def on_timeout(desk: Desk, timer: DueTimer, turn: Turn) -> None:
     esc = await desk.tickets.escalation(int(timer.payload["escalation_id"]))
     if esc.status != "pending" or esc.level != timer.payload.get("level"):
         return
-    desk.apply(turn, await desk.tickets.raise_escalation_level(escalation_id=esc.id, source="timer"))
+    desk.apply(
+        turn, await desk.tickets.raise_escalation_level(escalation_id=esc.id, source="timer")
+    )
     esc = await desk.tickets.escalation(esc.id)
     text = reach.render(
         desk,
@@ -156,7 +165,7 @@ async def on_timeout(desk: Desk, timer: DueTimer, turn: Turn) -> None:
         desk.clock.now() + timeout,
         timedelta(seconds=float(every)) if every else None,
         final=True,
-        timeout=timeout,
+        give_up_after=timeout,
     )
 
 
@@ -174,7 +183,9 @@ async def approval_card(desk: Desk, esc: Escalation, ticket: TicketView) -> Mess
         CardField(r(desk, "collab.approval.field.reason"), markup.escape(esc.reason)),
     ]
     if esc.department:
-        fields.append(CardField(r(desk, "collab.approval.field.department"), markup.escape(esc.department)))
+        fields.append(
+            CardField(r(desk, "collab.approval.field.department"), markup.escape(esc.department))
+        )
     title = r(desk, "collab.approval.title", number=ticket.number, subject=ticket.subject)
     if esc.status == "pending":
         text = r(
@@ -187,10 +198,24 @@ async def approval_card(desk: Desk, esc: Escalation, ticket: TicketView) -> Mess
             team=esc.team,
         )
         buttons = (
-            Button("escalation.approve", r(desk, "collab.approval.button.approve"), str(esc.id), Style.PRIMARY),
-            Button("escalation.deny", r(desk, "collab.approval.button.deny"), str(esc.id), Style.DANGER),
+            Button(
+                "escalation.approve",
+                r(desk, "collab.approval.button.approve"),
+                str(esc.id),
+                Style.PRIMARY,
+            ),
+            Button(
+                "escalation.deny", r(desk, "collab.approval.button.deny"), str(esc.id), Style.DANGER
+            ),
         )
-        return Message(text=text, title=title, fields=tuple(fields), buttons=buttons, accent="warning", kind="approval")
+        return Message(
+            text=text,
+            title=title,
+            fields=tuple(fields),
+            buttons=buttons,
+            accent="warning",
+            kind="approval",
+        )
     text = r(
         desk,
         f"collab.approval.{esc.status}",
@@ -223,13 +248,26 @@ async def on_command(desk: Desk, ev: AnyEvent, cmd: Command, who: str, turn: Tur
     esc = await desk.tickets.pending_escalation(cmd.number)
     if esc is None:
         locale = desk.people.locale_of(who)
-        desk.tell(turn, ev, reach.note(desk, "collab.approval.none_pending", locale, kind="error", number=cmd.number))
+        desk.tell(
+            turn,
+            ev,
+            reach.note(
+                desk, "collab.approval.none_pending", locale, kind="error", number=cmd.number
+            ),
+        )
         return
     await decide(desk, ev, who, turn, esc.id, approve=cmd.name == "approve", note=cmd.text)
 
 
 async def decide(
-    desk: Desk, ev: AnyEvent, who: str, turn: Turn, escalation_id: int, *, approve: bool, note: str = ""
+    desk: Desk,
+    ev: AnyEvent,
+    who: str,
+    turn: Turn,
+    escalation_id: int,
+    *,
+    approve: bool,
+    note: str = "",
 ) -> None:
     locale = desk.people.locale_of(who)
     try:
@@ -240,17 +278,27 @@ async def decide(
         if "level" not in refused.values:
             raise  # not a question of role (deciding one's own request): the service's words
         who_may = "leads" if refused.values["level"] == 1 else "admins"
-        text = reach.render(desk, f"collab.approval.only_{who_may}", locale, team=refused.values.get("team", ""))
+        text = reach.render(
+            desk, f"collab.approval.only_{who_may}", locale, team=refused.values.get("team", "")
+        )
         desk.tell(turn, ev, Message(text=text, kind="error"))
         return
     ticket = desk.apply(turn, change)
     await desk.timers.cancel_for_ticket(ticket.number, "collab.approval")
     esc = await desk.tickets.escalation(escalation_id)
     await _tell_requester(desk, esc, who, ticket, ev.platform, turn)
-    desk.tell(turn, ev, reach.note(desk, "collab.approval.recorded", locale, number=ticket.number, approved=approve))
+    desk.tell(
+        turn,
+        ev,
+        reach.note(
+            desk, "collab.approval.recorded", locale, number=ticket.number, approved=approve
+        ),
+    )
 
 
-async def _tell_requester(desk: Desk, esc: Escalation, decider: str, ticket: TicketView, platform: str, turn: Turn) -> None:
+async def _tell_requester(
+    desk: Desk, esc: Escalation, decider: str, ticket: TicketView, platform: str, turn: Turn
+) -> None:
     from supportbot.store.models import Person
 
     async with desk.db.sessions() as s:

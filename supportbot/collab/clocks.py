@@ -101,3 +101,13 @@ def deadlines(ticket: TicketView, config: Config, paused: Sequence[Pause]) -> li
             if due is not None:
                 out.append(Deadline(clock, stage, due, whole))
     return out
+
+
+def resolved_within(ticket: TicketView, config: Config, paused: Sequence[Pause]) -> bool | None:
+    """Was the ticket resolved inside its resolution target? None: no target, or not resolved."""
+    target = config.sla.target(ticket.priority, ticket.requester.tier)
+    if target is None or ticket.resolved_at is None:
+        return None
+    hours = config.business_hours if config.sla.business_hours else None
+    # Resolved, the clock stands still from `resolved_at`: a deadline beyond it was never hit.
+    return add_active(ticket.created_at, target.resolution, hours, paused) is None

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from supportbot import markup
 from supportbot.collab import reach
 from supportbot.durations import Duration
 from supportbot.events import ChoiceSubmitted, FormSubmitted
@@ -116,11 +115,19 @@ async def send(desk: Desk, ticket_id: int, options: dict[str, Any], turn: Turn) 
         return  # polled already: one poll per ticket
     poll_id = change.ref_id
     assert poll_id is not None
-    shown = {"poll_id": poll_id, "scale": options["scale"], "comment_below": options["comment_below"]}
-    await desk.tickets.record_event(ticket_id=ticket_id, kind="csat.options", data=shown, source="timer")
+    shown = {
+        "poll_id": poll_id,
+        "scale": options["scale"],
+        "comment_below": options["comment_below"],
+    }
+    await desk.tickets.record_event(
+        ticket_id=ticket_id, kind="csat.options", data=shown, source="timer"
+    )
     ticket = desk.apply(turn, change)
     message = poll_message(desk, ticket, await desk.tickets.csat_poll(poll_id), shown)
-    turn.emit(PostToTicket(ticket_id, message, "requester", purpose=Purpose(ticket_id, "csat", poll_id)))
+    turn.emit(
+        PostToTicket(ticket_id, message, "requester", purpose=Purpose(ticket_id, "csat", poll_id))
+    )
     await desk.timers.schedule(
         kind=EXPIRE,
         due_at=expires_at,
@@ -150,9 +157,9 @@ def sampled(ticket_id: int, rate: float) -> bool:
 
 
 async def on_expire(desk: Desk, timer: DueTimer, turn: Turn) -> None:
-    if await desk.tickets.expire_csat(poll_id=int(timer.payload["poll_id"]), source="timer"):
-        if timer.ticket_id is not None:
-            turn.touch(timer.ticket_id)  # re-render the poll as closed
+    expired = await desk.tickets.expire_csat(poll_id=int(timer.payload["poll_id"]), source="timer")
+    if expired and timer.ticket_id is not None:
+        turn.touch(timer.ticket_id)  # re-render the poll as closed
 
 
 # -- the poll ------------------------------------------------------------------------------------
@@ -173,11 +180,31 @@ def poll_message(desk: Desk, ticket: TicketView, poll: CsatPoll, shown: dict[str
     if poll.status == "answered" and poll.score is not None:
         buttons: tuple[Button, ...] = ()
         if poll.score < comment_below and not poll.comment:
-            buttons = (Button("csat.comment", r(desk, "collab.csat.button.comment", loc), str(poll.id)),)
+            buttons = (
+                Button("csat.comment", r(desk, "collab.csat.button.comment", loc), str(poll.id)),
+            )
         text = r(desk, "collab.csat.thanks", loc, score=poll.score, comment=poll.comment or "")
-        return Message(text=text, choices=(choice,), buttons=buttons, context=(r(desk, "collab.csat.until", loc, until=until),), kind="csat_poll")
-    text = r(desk, "collab.csat.question", loc, name=ticket.requester.name, number=ticket.number, subject=ticket.subject)
-    return Message(text=text, choices=(choice,), context=(r(desk, "collab.csat.until", loc, until=until),), kind="csat_poll")
+        return Message(
+            text=text,
+            choices=(choice,),
+            buttons=buttons,
+            context=(r(desk, "collab.csat.until", loc, until=until),),
+            kind="csat_poll",
+        )
+    text = r(
+        desk,
+        "collab.csat.question",
+        loc,
+        name=ticket.requester.name,
+        number=ticket.number,
+        subject=ticket.subject,
+    )
+    return Message(
+        text=text,
+        choices=(choice,),
+        context=(r(desk, "collab.csat.until", loc, until=until),),
+        kind="csat_poll",
+    )
 
 
 async def render_link(desk: Desk, link: TicketThread, ticket: TicketView) -> Message | None:
@@ -220,7 +247,11 @@ async def _answer(
 ) -> None:
     ticket = await desk.tickets.get(poll.ticket_id)
     if who != ticket.requester.handle:
-        desk.tell(turn, ev, reach.note(desk, "collab.csat.not_yours", desk.people.locale_of(who), kind="error"))
+        desk.tell(
+            turn,
+            ev,
+            reach.note(desk, "collab.csat.not_yours", desk.people.locale_of(who), kind="error"),
+        )
         return
     try:
         change = await desk.tickets.record_csat(
@@ -264,6 +295,3 @@ def attach(desk: Desk) -> None:
     desk.link_renderers["csat"] = render_link
     desk.services["choice.csat.score"] = on_score
     desk.services["form.csat.comment"] = on_comment
-
-
-__all__ = ["markup"]

@@ -19,7 +19,8 @@ from supportbot.collab import reach
 from supportbot.config import Department
 from supportbot.happenings import Turn
 from supportbot.intents import PostMessage, PostToTicket, Purpose
-from supportbot.messages import Button, Field as CardField, Message, Style
+from supportbot.messages import Button, Message, Style
+from supportbot.messages import Field as CardField
 from supportbot.scheduler import DueTimer
 from supportbot.store.models import Handoff, TicketThread
 from supportbot.tickets.view import TicketView
@@ -95,7 +96,13 @@ async def handoff_thread(ctx: ActionContext, p: HandoffThread) -> None:
         raise LookupError(f"department {dept.name!r} has no channel")
     card = await handoff_card(desk, h, ticket, _callout(dept, where.platform))
     ctx.emit(PostMessage(where, card, Purpose(ticket.number, "handoff", h.id)))
-    opened = reach.note(desk, "collab.handoff.opened_note", kind="handoff.note", department=h.department, note=h.note)
+    opened = reach.note(
+        desk,
+        "collab.handoff.opened_note",
+        kind="handoff.note",
+        department=h.department,
+        note=h.note,
+    )
     ctx.emit(PostToTicket(ticket.number, opened, "internal"))
     if h.due_at is not None:
         await desk.timers.schedule(
@@ -119,9 +126,13 @@ async def handoff_card(
     desk: Desk, h: Handoff, ticket: TicketView, callout: markup.Safe | None = None
 ) -> Message:
     r = reach.render
-    notes = [e.data.get("text", "") for e in await reach.ticket_events(desk, ticket.number, ["note"])]
+    notes = [
+        e.data.get("text", "") for e in await reach.ticket_events(desk, ticket.number, ["note"])
+    ]
     names = await reach.names_by_id(desk, [h.accepted_by_id, h.closed_by_id])
-    customer = ticket.requester.name + (f" ({ticket.requester.organization})" if ticket.requester.organization else "")
+    customer = ticket.requester.name + (
+        f" ({ticket.requester.organization})" if ticket.requester.organization else ""
+    )
     fields = [
         CardField(r(desk, "collab.handoff.field.customer"), markup.escape(customer)),
         CardField(r(desk, "collab.handoff.field.priority"), ticket.priority),
@@ -129,18 +140,31 @@ async def handoff_card(
     ]
     if h.note:
         fields.append(CardField(r(desk, "collab.handoff.field.note"), markup.escape(h.note)))
-    tried = "\n".join(f"• {markup.escape(n)}" for n in notes[-5:] if n) or r(desk, "collab.handoff.nothing_tried")
+    tried = "\n".join(f"• {markup.escape(n)}" for n in notes[-5:] if n) or r(
+        desk, "collab.handoff.nothing_tried"
+    )
     fields.append(CardField(r(desk, "collab.handoff.field.tried"), tried))
     status = r(
         desk,
         f"collab.handoff.status.{h.status}",
-        who=names.get(h.accepted_by_id if h.status == "accepted" else (h.closed_by_id or -1), ""),
+        who=names.get((h.accepted_by_id if h.status == "accepted" else h.closed_by_id) or -1, ""),
         due=reach.local_time(desk, h.due_at) if h.due_at else "",
     )
-    text = r(desk, "collab.handoff.text", callout=callout or "", number=ticket.number, team=ticket.team, status=status)
+    text = r(
+        desk,
+        "collab.handoff.text",
+        callout=callout or "",
+        number=ticket.number,
+        team=ticket.team,
+        status=status,
+    )
     buttons: list[Button] = []
     if h.status == "open":
-        buttons.append(Button("handoff.accept", r(desk, "collab.handoff.button.accept"), str(h.id), Style.PRIMARY))
+        buttons.append(
+            Button(
+                "handoff.accept", r(desk, "collab.handoff.button.accept"), str(h.id), Style.PRIMARY
+            )
+        )
     if h.status in ("open", "accepted"):
         buttons.append(Button("handoff.done", r(desk, "collab.handoff.button.done"), str(h.id)))
     return Message(
@@ -168,9 +192,15 @@ async def on_due(desk: Desk, timer: DueTimer, turn: Turn) -> None:
     if h.status != "open":
         return  # accepted (or done) in time
     dept = desk.config.department(h.department)
-    values = {"number": h.ticket_id, "department": h.department, "opened": reach.local_time(desk, h.opened_at)}
+    values = {
+        "number": h.ticket_id,
+        "department": h.department,
+        "opened": reach.local_time(desk, h.opened_at),
+    }
     callout = reach.mentions(dept.oncall) if dept else markup.Safe("")
-    to_dept = reach.note(desk, "collab.handoff.overdue", kind="handoff.overdue", callout=callout, **values)
+    to_dept = reach.note(
+        desk, "collab.handoff.overdue", kind="handoff.overdue", callout=callout, **values
+    )
     turn.emit(PostToTicket(h.ticket_id, to_dept, "handoff", department=h.department))
     internal = reach.note(desk, "collab.handoff.overdue_note", kind="handoff.overdue", **values)
     turn.emit(PostToTicket(h.ticket_id, internal, "internal"))

@@ -75,7 +75,9 @@ def render(desk: Desk, template: str, locale: str | None = None, /, **values: ob
     return desk.templates.render(template, locale or desk.config.locale, **values)
 
 
-def note(desk: Desk, template: str, locale: str | None = None, /, kind: str = "", **values: object) -> Message:
+def note(
+    desk: Desk, template: str, locale: str | None = None, /, kind: str = "", **values: object
+) -> Message:
     return Message(text=render(desk, template, locale, **values), kind=kind)
 
 
@@ -85,7 +87,7 @@ async def names_by_id(desk: Desk, ids: Iterable[int | None]) -> dict[int, str]:
         return {}
     async with desk.db.sessions() as s:
         rows = await s.execute(select(Person.id, Person.name).where(Person.id.in_(wanted)))
-        return {pid: name for pid, name in rows.tuples()}
+        return {pid: name for pid, name in rows.all()}
 
 
 async def ticket_events(desk: Desk, ticket_id: int, kinds: Collection[str]) -> list[TicketEvent]:

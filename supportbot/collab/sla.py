@@ -9,6 +9,7 @@ nothing. Each notice is recorded once per clock, stage, target and reopening (au
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -84,10 +85,11 @@ async def on_timer(desk: Desk, timer: DueTimer, turn: Turn) -> None:
     ticket = await desk.tickets.get(timer.ticket_id)
     clock, stage = timer.payload.get("clock"), timer.payload.get("stage")
     now = desk.clock.now()
-    current = [d for d in await deadlines_of(desk, ticket) if (d.clock, d.stage) == (clock, stage)]
+    planned = await deadlines_of(desk, ticket)
+    current = [d for d in planned if (d.clock, d.stage) == (clock, stage)]
     if not current or current[0].due > now:
         return  # stopped, paused or moved since: a later plan owns this clock
-    d = current[0]
+    d, stage = current[0], current[0].stage
     if _mark(d, ticket) in await _sent(desk, ticket.number):
         return
     data: dict[str, Any] = {
@@ -98,27 +100,43 @@ async def on_timer(desk: Desk, timer: DueTimer, turn: Turn) -> None:
         "round": ticket.reopen_count,
         "priority": ticket.priority,
     }
-    await desk.tickets.record_event(ticket_id=ticket.number, kind=NOTICE_KINDS[stage], data=data, source="timer")
-    _notify(desk, ticket, d, turn)
+    await desk.tickets.record_event(
+        ticket_id=ticket.number, kind=NOTICE_KINDS[stage], data=data, source="timer"
+    )
+    due = next(x.due for x in planned if (x.clock, x.stage) == (d.clock, "breached"))
+    _notify(desk, ticket, d, due, turn)
     await desk.run_happening(
-        Happening(NOTICE_KINDS[stage], ticket.number, None, {"clock": d.clock, "due": d.due.isoformat()}, "timer"),
+        Happening(
+            NOTICE_KINDS[stage],
+            ticket.number,
+            None,
+            {"clock": d.clock, "due": d.due.isoformat()},
+            "timer",
+        ),
         turn,
     )
     turn.touch(ticket.number)  # the card's "SLA due" field changes
 
 
-def _notify(desk: Desk, ticket: TicketView, d: clocks.Deadline, turn: Turn) -> None:
+def _notify(desk: Desk, ticket: TicketView, d: clocks.Deadline, due: datetime, turn: Turn) -> None:
+    """`due`: when the clock runs out (for a warning, later than the warning itself)."""
     values = {
         "t": ticket,
         "clock": reach.render(desk, f"collab.sla.clock.{d.clock}"),
-        "due": reach.local_time(desk, d.due),
+        "due": reach.local_time(desk, due),
         "target": d.target,
     }
     thread = reach.note(desk, f"collab.sla.{d.stage}", kind=f"sla.{d.stage}", **values)
     turn.emit(PostToTicket(ticket.number, thread, "internal"))
     if d.stage == "warning" and ticket.assignee is not None:
         locale = desk.people.locale_of(ticket.assignee.handle)
-        dm = reach.note(desk, "collab.sla.warning_dm", locale, kind="sla.warning", **{**values, "clock": reach.render(desk, f"collab.sla.clock.{d.clock}", locale)})
+        dm = reach.note(
+            desk,
+            "collab.sla.warning_dm",
+            locale,
+            kind="sla.warning",
+            **{**values, "clock": reach.render(desk, f"collab.sla.clock.{d.clock}", locale)},
+        )
         message = reach.direct(desk, ticket.assignee.handle, dm, ticket.origin_platform)
         if message is not None:
             turn.emit(message)

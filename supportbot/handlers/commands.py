@@ -139,10 +139,7 @@ async def _ticket_step(
 async def resolve(
     desk: Desk, number: int, who: str | None, source: str, *, force: bool
 ) -> TicketChange:
-    open_handoffs = [h.department for h in await desk.tickets.open_handoffs(number)]
-    return await desk.tickets.resolve(
-        ticket_id=number, actor=who, source=source, force=force, open_handoffs=open_handoffs
-    )
+    return await desk.tickets.resolve(ticket_id=number, actor=who, source=source, force=force)
 
 
 async def _reply(

@@ -22,6 +22,7 @@ from supportbot.insights.build import STEPS, compute_metrics
 from supportbot.insights.forecast import ForecastSettings, forecast
 from supportbot.insights.labels import Labels
 from supportbot.insights.period import Filters, PeriodError, parse_period
+from supportbot.insights.reader import open_reader
 from supportbot.insights.seed import SeedError, seed_history
 from supportbot.store.db import open_database
 from supportbot.store.migrate import upgrade
@@ -91,7 +92,7 @@ def _guarded(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
             return action(args)
         except ConfigError:
             raise  # the main CLI prints these with file:line:col
-        except (PeriodError, SeedError) as exc:
+        except (PeriodError, SeedError, UsageError) as exc:
             print(f"supportbot: {exc}", file=sys.stderr)
             return 2
 
@@ -120,11 +121,15 @@ class ProgressBar:
             self.stream.flush()
 
 
+class UsageError(Exception):
+    """An option's value is not usable; the message names the option."""
+
+
 def _duration(text: str, option: str) -> timedelta:
     try:
         return parse_duration(text)
     except ValueError as exc:
-        raise PeriodError(f"{option}: {exc}") from exc
+        raise UsageError(f"{option}: {exc}") from exc
 
 
 def _emit(text: str, out: Path | None) -> None:
@@ -149,7 +154,7 @@ def run_report(args: argparse.Namespace) -> int:
     bar = ProgressBar(labels("progress"), STEPS)
 
     async def build() -> Any:
-        db = open_database(config.database_url)
+        db = open_reader(config.database_url)
         try:
             async with db.sessions() as session:
                 return await compute_metrics(
@@ -174,6 +179,10 @@ def run_report(args: argparse.Namespace) -> int:
 @_guarded
 def run_forecast(args: argparse.Namespace) -> int:
     config = load(args)
+    if args.weeks < 1 or args.history < 1:
+        raise UsageError("--weeks and --history need at least 1 week")
+    if not 0 < args.service_level < 1:
+        raise UsageError("--service-level is a share between 0 and 1, e.g. 0.8")
     p3 = config.sla.targets.get("P3")
     within = _duration(args.within, "--within") if args.within else None
     settings = ForecastSettings(
@@ -188,7 +197,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     zone = config.business_hours.zone
 
     async def build() -> Any:
-        db = open_database(config.database_url)
+        db = open_reader(config.database_url)
         try:
             async with db.sessions() as session:
                 return await forecast(session, datetime.now(UTC), zone, settings)

@@ -10,6 +10,7 @@ from supportbot.happenings import Turn
 from supportbot.insights.build import compute_metrics
 from supportbot.insights.period import Period
 from supportbot.insights.prom import DeskMetrics
+from supportbot.insights.reader import open_reader
 from supportbot.insights.stats import SPANS, stats_message
 from supportbot.messages import Message
 
@@ -35,6 +36,11 @@ async def stats_command(
         return
     now = desk.clock.now()
     period = Period.last(SPANS.get(cmd.option or "week", SPANS["week"]), now)
-    async with desk.db.sessions() as session:
-        metrics = await compute_metrics(session, desk.config, period, now=now)
+    reader = open_reader(desk.db.url) if desk.db.is_sqlite else desk.db
+    try:
+        async with reader.sessions() as session:
+            metrics = await compute_metrics(session, desk.config, period, now=now)
+    finally:
+        if reader is not desk.db:
+            await reader.close()
     desk.tell(turn, ev, stats_message(metrics, locale, templates=desk.templates))

@@ -31,6 +31,7 @@ from supportbot.store.models import Ticket
 
 HOUR = timedelta(hours=1)
 WEEK_HOURS = 168
+MIN_FACTOR, MAX_FACTOR = 0.5, 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,7 @@ def project(grid: Sequence[Sequence[int]], weeks_ahead: int) -> tuple[list[list[
     out = []
     for k in range(weeks_ahead):
         predicted = max(0.0, a + b * (n + k))
-        factor = predicted / mean_total if mean_total else 0.0
+        factor = min(MAX_FACTOR, max(MIN_FACTOR, predicted / mean_total)) if mean_total else 0.0
         out.append([p * factor for p in profile])
     return out, b
 

@@ -29,8 +29,9 @@ class Spread:
 @dataclass(frozen=True, slots=True)
 class Volume:
     created: int
-    resolved: int
-    reopened: int  # resolved tickets that were reopened at least once
+    resolved: int  # resolved now (a reopened ticket is not, until resolved again)
+    reopened: int  # reopened at least once
+    ever_resolved: int  # resolved now or reopened after a resolution
     unanswered: int  # no first response yet
 
     @property
@@ -39,7 +40,8 @@ class Volume:
 
     @property
     def reopen_rate(self) -> float | None:
-        return ratio(self.reopened, self.resolved)
+        """Share of the tickets ever resolved that came back."""
+        return ratio(self.reopened, self.ever_resolved)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,7 +70,8 @@ def charts(m: Metrics, t: Labels) -> str:
         figure(t("chart.csat"), svg.bar_chart(
             "csat", t("chart.csat"), scores, width=420, colors=(*svg.PALETTE[3::-1], "#1b5e20"))),
         figure(t("chart.sla") + " (%)", svg.bar_chart(
-            "sla", t("chart.sla"), sla, width=420, colors=(svg.PALETTE[0], svg.PALETTE[4]))),
+            "sla", t("chart.sla"), sla, width=420, colors=(svg.PALETTE[0], svg.PALETTE[4]),
+            scale_to=100)),
         figure(t("chart.heat"), svg.heat_map("heat", t("chart.heat"), m.week_heat, t.weekdays())),
     ]  # fmt: skip
     return f'<div class="charts">{"".join(figures)}</div>'

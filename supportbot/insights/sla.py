@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from supportbot.config import Config, Sla
-from supportbot.insights.bizhours import business_seconds
+from supportbot.insights.bizhours import BusinessCalendar
 from supportbot.insights.model import SlaBreach, SlaClock, SlaReport
 from supportbot.insights.sqlexpr import seconds_between
 from supportbot.store.models import Organization, Ticket, UtcDateTime
@@ -72,7 +72,9 @@ async def _clock(
 ) -> _Tally:
     done_at = Ticket.first_response_at if clock == "first_response" else Ticket.resolved_at
     target = target_seconds(config.sla, clock).label("target")
-    wall: ColumnElement[float] = seconds_between(func.coalesce(done_at, literal(now, UtcDateTime())), Ticket.created_at)
+    wall: ColumnElement[float] = seconds_between(
+        func.coalesce(done_at, literal(now, UtcDateTime())), Ticket.created_at
+    )
     if clock == "resolution":
         wall = wall - Ticket.paused_seconds
     source = Ticket.__table__.outerjoin(
@@ -106,10 +108,11 @@ def _measure(
 ) -> _Tally:
     """Settle the candidates in business time (or wall time) against their targets."""
     breaches: list[SlaBreach] = []
+    calendar = BusinessCalendar(config.business_hours)
     for ticket_id, priority, created, done, paused_seconds, target in rows:
         end = done or now
         if config.sla.business_hours:
-            elapsed = business_seconds(created, end, config.business_hours)
+            elapsed = calendar.elapsed(created, end)
         else:
             elapsed = (end - created).total_seconds()
         if clock == "resolution":

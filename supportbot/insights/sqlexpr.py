@@ -10,7 +10,7 @@ window query (ROW_NUMBER and COUNT OVER) that weights the two rows around `pos`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import Float, Integer, String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +20,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 GroupKey = Any
-AnySelect = Select[Unpack[tuple[Any, ...]]]
+AnySelect = Select[*tuple[Any, ...]]
 Percentiles = dict[GroupKey, tuple[float | None, ...]]
 
 

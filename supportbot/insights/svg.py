@@ -39,11 +39,15 @@ def bar_chart(
     colors: Sequence[str] = (PALETTE[4],),
     label_every: int = 1,
     value_labels: bool = True,
+    scale_to: float | None = None,
 ) -> str:
-    """Vertical bars with category labels under them and values above them."""
-    top, bottom, left = 16, 34, 8
+    """Vertical bars with category labels under them and values above them.
+
+    Bars scale to the largest value, or to `scale_to` (100 for percentages).
+    """
+    top, bottom, left = 16, 34, 20
     plot_h = height - top - bottom
-    peak = max((v for _, v in bars), default=0.0) or 1.0
+    peak = scale_to or max((v for _, v in bars), default=0.0) or 1.0
     slot = (width - 2 * left) / max(len(bars), 1)
     parts = [_open(name, width, height, title)]
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - left}" '

@@ -31,7 +31,8 @@ async def volume_and_bands(
     query = select(
         func.count(),
         _count_if(Ticket.resolved_at.is_not(None)),
-        _count_if(Ticket.resolved_at.is_not(None) & (Ticket.reopen_count > 0)),
+        _count_if(Ticket.reopen_count > 0),
+        _count_if(Ticket.resolved_at.is_not(None) | (Ticket.reopen_count > 0)),
         _count_if(Ticket.first_response_at.is_(None)),
         _count_if(answered & (lo >= FIRST_RESPONSE)),
         _count_if(answered & (lo < FIRST_RESPONSE) & (mid >= FIRST_RESPONSE)),
@@ -40,7 +41,7 @@ async def volume_and_bands(
     ).where(*where)
     row = (await session.execute(query)).one()
     n = [int(x) for x in row]
-    return Volume(n[0], n[1], n[2], n[3]), Bands((n[4], n[5], n[6], n[7]))
+    return Volume(n[0], n[1], n[2], n[3], n[4]), Bands((n[5], n[6], n[7], n[8]))
 
 
 async def spread(

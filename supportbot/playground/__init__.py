@@ -3,8 +3,9 @@
 It is a third chat platform, built in: channels, threads, DMs and ticket cards rendered from the
 same `Message` model as Slack and Teams, with a persona switcher to act as a customer, an agent,
 a lead or an engineer. It is meant for demos and development, and anyone who can reach it can act
-as anyone, so it is on only when the config gives the playground a support channel (or
-`SUPPORTBOT_PLAYGROUND=on`), and `SUPPORTBOT_PLAYGROUND=off` turns it off.
+as anyone, so when the config gives the playground a support channel it answers only clients on
+this machine (loopback); `SUPPORTBOT_PLAYGROUND=on` opens it to everyone (the demo does, on
+127.0.0.1 by default) and `SUPPORTBOT_PLAYGROUND=off` turns it off.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from supportbot.playground.actions import Actions
 from supportbot.playground.adapter import PlaygroundAdapter
 from supportbot.playground.personas import PLATFORM, personas_from
 from supportbot.playground.routes import mount
-from supportbot.playground.store import MemoryMessageStore, MessageStore
+from supportbot.playground.sqlstore import SqlMessageStore
+from supportbot.playground.store import MessageStore
 from supportbot.templates import Templates
 
 DEFAULT_CHANNELS = ("customers", "support", "engineering", "sales", "marketing", "kudos")
@@ -37,7 +39,8 @@ class PlaygroundPlugin:
     name = PLATFORM
 
     def create(self, ctx: AdapterContext) -> ChatAdapter | None:
-        if not enabled(ctx.config, ctx.env.get("SUPPORTBOT_PLAYGROUND", "")):
+        mode = access(ctx.config, ctx.env.get("SUPPORTBOT_PLAYGROUND", ""))
+        if mode == "off":
             return None
         adapter = PlaygroundAdapter(
             store=make_store(ctx),
@@ -48,20 +51,25 @@ class PlaygroundPlugin:
             templates=Templates.from_folders(Path(ctx.config.workflows_dir) / "templates"),
         )
         actions = Actions(adapter, ctx.sink)
-        mount(ctx.app, adapter, actions)
+        mount(ctx.app, adapter, actions, local_only=mode == "local")
         ctx.app[PLAYGROUND] = actions
         ctx.app.on_shutdown.append(_close_pages(adapter))
         return adapter
 
 
 def make_store(ctx: AdapterContext) -> MessageStore:
-    return MemoryMessageStore()
+    """The desk's database (table `playground_messages`), so history survives a restart."""
+    return SqlMessageStore(ctx.sessions)
 
 
-def enabled(config: Config, switch: str) -> bool:
-    if switch.strip().lower() in _OFF:
-        return False
-    return switch.strip().lower() in _ON or PLATFORM in config.support_channel
+def access(config: Config, switch: str) -> str:
+    """Who may use the playground: "any" (switched on), "local" (the config names it), or "off"."""
+    word = switch.strip().lower()
+    if word in _OFF:
+        return "off"
+    if word in _ON:
+        return "any"
+    return "local" if PLATFORM in config.support_channel else "off"
 
 
 def channels_from(config: Config) -> tuple[str, ...]:

@@ -21,14 +21,17 @@ from supportbot.playground.adapter import PlaygroundAdapter
 
 log = logging.getLogger(__name__)
 PREFIX = "/playground"
+LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 
 
 def static_dir() -> Path:
     return Path(str(files("supportbot.playground").joinpath("static")))
 
 
-def mount(app: web.Application, adapter: PlaygroundAdapter, actions: Actions) -> None:
-    pages = _Pages(adapter, actions)
+def mount(
+    app: web.Application, adapter: PlaygroundAdapter, actions: Actions, *, local_only: bool
+) -> None:
+    pages = _Pages(adapter, actions, local_only)
     app.router.add_get(PREFIX, pages.index)
     app.router.add_get(PREFIX + "/", pages.index)
     app.router.add_get(PREFIX + "/api/personas", pages.personas)
@@ -38,15 +41,30 @@ def mount(app: web.Application, adapter: PlaygroundAdapter, actions: Actions) ->
     app.router.add_static(PREFIX + "/static", static_dir())
 
 
+def is_local(remote: str | None) -> bool:
+    return remote in LOOPBACK
+
+
 class _Pages:
-    def __init__(self, adapter: PlaygroundAdapter, actions: Actions) -> None:
+    def __init__(self, adapter: PlaygroundAdapter, actions: Actions, local_only: bool) -> None:
         self.adapter = adapter
         self.actions = actions
+        self.local_only = local_only
+
+    def _guard(self, request: web.Request) -> None:
+        """Anyone who reaches the playground can act as anyone: by default, only this machine."""
+        if self.local_only and not is_local(request.remote):
+            raise web.HTTPForbidden(
+                text="the playground answers only local clients; set SUPPORTBOT_PLAYGROUND=on "
+                "to open it to others (it lets anyone act as anyone)"
+            )
 
     async def index(self, request: web.Request) -> web.StreamResponse:
+        self._guard(request)
         return web.FileResponse(static_dir() / "index.html", headers={"Cache-Control": "no-cache"})
 
     def _persona(self, request: web.Request) -> str:
+        self._guard(request)
         persona = request.query.get("persona", "")
         if persona not in self.adapter.personas:
             raise web.HTTPBadRequest(
@@ -56,12 +74,14 @@ class _Pages:
         return persona
 
     async def personas(self, request: web.Request) -> web.Response:
+        self._guard(request)
         return web.json_response([p.as_json() for p in self.adapter.personas.values()])
 
     async def state(self, request: web.Request) -> web.Response:
         return web.json_response(await self.adapter.state(self._persona(request)))
 
     async def action(self, request: web.Request) -> web.Response:
+        self._guard(request)
         try:
             payload = await request.json()
         except ValueError:

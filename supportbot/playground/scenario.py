@@ -23,12 +23,10 @@ from supportbot.playground.store import BOT, StoredMessage
 log = logging.getLogger(__name__)
 Predicate = Callable[[StoredMessage], bool]
 
-QUESTION = "至急：本番環境にログインできません。ログイン画面でエラー500が表示されます。"
-ESCALATION = "Login returns 500 for every Acme user; looks like the auth service."
-ENGINEER_ANSWER = (
-    "Found it: an expired signing key in the auth service. Rotated it; logins work again."
-)
-AGENT_REPLY = "ご不便をおかけしました。ログインできるようになりました。ご確認ください。"
+QUESTION = "ログインできません。パスワードを再設定しても「ロックされています」と表示されます。"
+ESCALATION = "Account stays locked after a password reset; looks like the auth service."
+ENGINEER_ANSWER = "Found it: the lockout counter was not reset. Fixed in auth; the account is open."
+AGENT_REPLY = "アカウントのロックを解除しました。もう一度ログインをお試しください。"
 
 
 CSAT_WAIT = timedelta(hours=1, minutes=1)
@@ -88,6 +86,10 @@ class Visitor:
         await self.act(persona, type="choice", message=row.message_id, action=choice["action"],
                        value=value)  # fmt: skip
 
+    async def newest_id(self, persona: str) -> int:
+        rows = await self.store.history(persona, 1)
+        return rows[-1].id if rows else 0
+
     async def wait_for(self, what: str, persona: str, predicate: Predicate) -> StoredMessage:
         """The newest message `persona` can see that matches, waiting for the desk to post it."""
         loop = asyncio.get_running_loop()
@@ -139,8 +141,10 @@ async def play(
     if fast_forward is not None:
         fast_forward(CSAT_WAIT)  # "an hour later…": the poll waits on a durable timer
     poll = await me.wait_for("the CSAT poll", cast.customer, with_choice)
+    before = await me.newest_id(cast.agent)
     await me.choose(cast.customer, poll, "5")
-    await me.wait_for("the shout-out", cast.agent, from_bot("kudos"))
+    shout_out = from_bot("kudos", "shoutout")
+    await me.wait_for("the shout-out", cast.agent, lambda r: r.id > before and shout_out(r))
     log.info("the story is over: ticket #%s resolved with 5 stars", number)
 
 
@@ -161,13 +165,12 @@ async def _escalate(me: Visitor, cast: Cast, card: StoredMessage, number: str) -
 
 
 async def _engineering(me: Visitor, cast: Cast, card: StoredMessage, number: str) -> None:
-    """The hand-off's thread in #engineering (an approved escalation may open it by itself)."""
-    try:
-        handoff = await me.wait_for("the hand-off", cast.engineer, from_bot("engineering"))
-    except StoryError:
-        await me.say(cast.agent, "support", f"/support handoff {number} engineering {ESCALATION}")
-        handoff = await me.wait_for("the hand-off", cast.engineer, from_bot("engineering"))
+    """The approved escalation opens a hand-off thread in #engineering; the engineer answers."""
+    handoff = await me.wait_for("the hand-off", cast.engineer, from_bot("engineering", "handoff"))
+    await me.click(cast.engineer, handoff, "handoff.accept")
     await me.say(cast.engineer, handoff.channel_id, ENGINEER_ANSWER, thread=handoff.message_id)
+    handoff = await me.wait_for("the hand-off", cast.engineer, lambda r: r.id == handoff.id)
+    await me.click(cast.engineer, handoff, "handoff.done")
     await me.say(cast.agent, "support", f"/support reply {number} {AGENT_REPLY}", card.message_id)
 
 

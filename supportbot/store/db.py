@@ -22,6 +22,7 @@ class Database:
     url: str
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    reads: async_sessionmaker[AsyncSession]  # for sessions that only read
 
     @property
     def is_sqlite(self) -> bool:
@@ -53,11 +54,17 @@ def open_database(url: str, *, echo: bool = False) -> Database:
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _serialize_sqlite_writers(engine)
-    return Database(url, engine, async_sessionmaker(engine, expire_on_commit=False))
+    readonly = engine.execution_options(supportbot_read_only=True)
+    return Database(
+        url,
+        engine,
+        async_sessionmaker(engine, expire_on_commit=False),
+        async_sessionmaker(readonly, expire_on_commit=False),
+    )
 
 
 def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
-    """Make every SQLite transaction `BEGIN IMMEDIATE`.
+    """Make every SQLite write transaction `BEGIN IMMEDIATE`.
 
     pysqlite's default deferred BEGIN lets two connections read, then both try to upgrade to a
     write lock and one fails with "database is locked" instead of waiting. IMMEDIATE takes the
@@ -76,4 +83,6 @@ def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers need no write lock: with WAL they see a snapshot while the writer works.
+        read_only = conn.get_execution_options().get("supportbot_read_only", False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

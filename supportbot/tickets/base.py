@@ -41,8 +41,10 @@ class ServiceBase:
         people: People,
         config: Config,
         clock: Clock,
+        reads: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self.sessions = sessions
+        self.reads = reads or sessions  # read-only sessions (no write lock on SQLite)
         self.people = people
         self.config = config
         self.clock = clock

@@ -141,14 +141,14 @@ class EscalationSteps(ServiceBase):
         return TicketChange(view, (), ref_id=esc.id)
 
     async def escalation(self, escalation_id: int) -> Escalation:
-        async with self.sessions() as s:
+        async with self.reads() as s:
             esc = await s.get(Escalation, escalation_id)
             if esc is None:
                 raise TicketNotFoundError(f"there is no escalation {escalation_id}")
             return esc
 
     async def pending_escalation(self, ticket_id: int) -> Escalation | None:
-        async with self.sessions() as s:
+        async with self.reads() as s:
             return await s.scalar(
                 select(Escalation).where(
                     Escalation.ticket_id == ticket_id, Escalation.status == "pending"
@@ -165,7 +165,7 @@ class EscalationSteps(ServiceBase):
 
     async def decision_view(self, escalation_id: int) -> tuple[Escalation, str | None]:
         """The escalation and the name of who decided it (for the card)."""
-        async with self.sessions() as s:
+        async with self.reads() as s:
             esc = await s.get(Escalation, escalation_id)
             if esc is None:
                 raise TicketNotFoundError(f"there is no escalation {escalation_id}")

@@ -71,6 +71,10 @@ class FeedbackSteps(ServiceBase):
                 raise IllegalTransitionError(
                     "this survey has closed; thank you all the same", poll_id=poll_id
                 )
+            if actor is not None:
+                who = await self.people.by_handle(s, actor)
+                if who is None or who.id != poll.requester_id:
+                    raise NotAllowedError("only the requester can answer this survey")
             t = await self._lock(s, poll.ticket_id)
             replaced = poll.status == "answered"
             poll.status, poll.score, poll.answered_at = "answered", score, self.clock.now()
@@ -105,7 +109,7 @@ class FeedbackSteps(ServiceBase):
             return True
 
     async def csat_poll(self, poll_id: int) -> CsatPoll:
-        async with self.sessions() as s:
+        async with self.reads() as s:
             poll = await s.get(CsatPoll, poll_id)
             if poll is None:
                 raise TicketNotFoundError(f"there is no poll {poll_id}")
@@ -113,7 +117,7 @@ class FeedbackSteps(ServiceBase):
 
     async def last_polled(self, requester: str) -> datetime | None:
         """When this requester was last asked (for the cool-down)."""
-        async with self.sessions() as s:
+        async with self.reads() as s:
             return await s.scalar(
                 select(func.max(CsatPoll.sent_at))
                 .join(Person, Person.id == CsatPoll.requester_id)
@@ -137,6 +141,8 @@ class FeedbackSteps(ServiceBase):
         if not reason.strip():
             raise InvalidValueError("say what the kudos are for")
         points = self.config.kudos.points if points is None else points
+        if points < 1:
+            raise InvalidValueError("kudos are worth at least one point", points=points)
         async with self.sessions.begin() as s:
             to = (
                 await self.people.ensure(s, receiver)
@@ -211,7 +217,7 @@ class FeedbackSteps(ServiceBase):
     async def find_link(
         self, platform: str, channel_id: str, thread_id: str
     ) -> TicketThread | None:
-        async with self.sessions() as s:
+        async with self.reads() as s:
             return await s.scalar(
                 select(TicketThread)
                 .where(
@@ -224,7 +230,7 @@ class FeedbackSteps(ServiceBase):
             )
 
     async def links(self, ticket_id: int, kind: str | None = None) -> list[TicketThread]:
-        async with self.sessions() as s:
+        async with self.reads() as s:
             q = select(TicketThread).where(TicketThread.ticket_id == ticket_id)
             if kind:
                 q = q.where(TicketThread.kind == kind)

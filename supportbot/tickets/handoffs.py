@@ -99,14 +99,14 @@ class HandoffSteps(ServiceBase):
         return TicketChange(view, (Happening(kind, t.id, actor, data, source),), ref_id=h.id)
 
     async def handoff(self, handoff_id: int) -> Handoff:
-        async with self.sessions() as s:
+        async with self.reads() as s:
             h = await s.get(Handoff, handoff_id)
             if h is None:
                 raise TicketNotFoundError(f"there is no hand-off {handoff_id}")
             return h
 
     async def open_handoffs(self, ticket_id: int) -> list[Handoff]:
-        async with self.sessions() as s:
+        async with self.reads() as s:
             return list(
                 (
                     await s.scalars(

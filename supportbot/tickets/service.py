@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from supportbot.store.models import Ticket
+from supportbot.store.models import Handoff, Ticket
 from supportbot.tickets import states
 from supportbot.tickets.base import TicketChange
 from supportbot.tickets.errors import (
@@ -55,7 +55,7 @@ class NewTicket:
 class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps):
     # -- reads -------------------------------------------------------------------------------
     async def get(self, ticket_id: int) -> TicketView:
-        async with self.sessions() as s:
+        async with self.reads() as s:
             return await ticket_view(s, await self._load(s, ticket_id))
 
     async def list(
@@ -66,7 +66,7 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps):
         open_only: bool = True,
         limit: int = 20,
     ) -> list[TicketView]:
-        async with self.sessions() as s:
+        async with self.reads() as s:
             q = select(Ticket).order_by(Ticket.priority, Ticket.created_at).limit(limit)
             if open_only:
                 q = q.where(Ticket.status != states.Status.RESOLVED)
@@ -141,7 +141,8 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps):
                 raise NotAllowedError(
                     f"only the assignee or a lead can unclaim #{t.id}", number=t.id
                 )
-            t.assignee_id, t.status, t.waiting_since = None, states.Status.NEW, None
+            self._resume_clock(t)  # count the time spent waiting before the ticket changes hands
+            t.assignee_id, t.status = None, states.Status.NEW
             view = await self._commit_change(s, t, me.id, "unclaimed", source, {})
         return self._changed(view, "ticket.updated", actor, source, {"change": "unclaimed"})
 
@@ -260,18 +261,25 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps):
         actor: str | None,
         source: str,
         force: bool = False,
-        open_handoffs: Sequence[str] = (),
     ) -> TicketChange:
-        if open_handoffs and not force:
-            names = ", ".join(open_handoffs)
-            raise IllegalTransitionError(
-                f"#{ticket_id} has an open hand-off to {names}; resolve again to confirm",
-                number=ticket_id,
-                departments=names,
-                needs_confirmation=True,
-            )
+        """Resolve; an open hand-off is a warning (`needs_confirmation`) unless `force`d."""
 
         async def run(s: AsyncSession, t: Ticket) -> dict[str, Any]:
+            still_open = (
+                await s.scalars(
+                    select(Handoff.department)
+                    .where(Handoff.ticket_id == t.id, Handoff.status != "done")
+                    .order_by(Handoff.id)
+                )
+            ).all()
+            if still_open and not force:
+                names = ", ".join(still_open)
+                raise IllegalTransitionError(
+                    f"#{t.id} has an open hand-off to {names}; resolve again to confirm",
+                    number=t.id,
+                    departments=names,
+                    needs_confirmation=True,
+                )
             self._resume_clock(t)
             t.status, t.resolved_at = states.Status.RESOLVED, self.clock.now()
             return {"forced": force} if force else {}

@@ -1,6 +1,7 @@
 """`supportbot workflows validate | schema | test | replay`; problems become exit codes here.
 
-The main CLI calls `add_commands(subparsers)`; each command stores `func(args) -> int`.
+The main CLI calls `add_commands(subparsers)`; each command stores `handler(args) -> int`
+(also as `func`).
 """
 
 from __future__ import annotations
@@ -30,25 +31,26 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
 
     validate = commands.add_parser("validate", help="report every problem in workflow files")
     validate.add_argument("paths", nargs="*", type=Path, help="files or folders (default: config)")
-    validate.set_defaults(func=validate_command)
+    validate.set_defaults(handler=validate_command, func=validate_command)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of workflow files")
-    schema.set_defaults(func=schema_command)
+    schema.set_defaults(handler=schema_command, func=schema_command)
 
     test = commands.add_parser("test", help="run scenario files (default: <workflows>/scenarios)")
     test.add_argument("paths", nargs="*", type=Path)
-    test.set_defaults(func=test_command)
+    test.set_defaults(handler=test_command, func=test_command)
 
     replay = commands.add_parser("replay", help="what the current files would have done (dry)")
     replay.add_argument("--since", default="30d", help="how far back, e.g. 7d (default 30d)")
-    replay.set_defaults(func=replay_command)
+    replay.set_defaults(handler=replay_command, func=replay_command)
 
     for sub in (validate, schema, test, replay):
-        sub.add_argument("--config", type=Path, default=None, help="config file")
+        # SUPPRESS: without the option here, the main parser's `--config` value stays.
+        sub.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config file")
 
 
 def _config(args: argparse.Namespace) -> Config:
-    path = args.config or os.environ.get("SUPPORTBOT_CONFIG")
+    path = getattr(args, "config", None) or os.environ.get("SUPPORTBOT_CONFIG")
     if path is None and DEFAULT_CONFIG.is_file():
         path = DEFAULT_CONFIG
     return load_config(path, os.environ)

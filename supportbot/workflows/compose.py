@@ -83,9 +83,23 @@ def _all(parts: Sequence[Predicate]) -> Predicate:
     if len(parts) == 1:
         return parts[0]
     items = tuple(parts)
-    return lambda f: all(p(f) for p in items)
+
+    def every(f: Any) -> bool:
+        for p in items:  # noqa: SIM110 -- a plain loop: the innermost path, no generator
+            if not p(f):
+                return False
+        return True
+
+    return every
 
 
 def _any(parts: Sequence[Predicate]) -> Predicate:
     items = tuple(parts)
-    return lambda f: any(p(f) for p in items)
+
+    def some(f: Any) -> bool:
+        for p in items:  # noqa: SIM110
+            if p(f):
+                return True
+        return False
+
+    return some

@@ -16,7 +16,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, model_va
 from supportbot.config import Priority
 from supportbot.durations import Duration
 from supportbot.workflows.facts import Facts, fold
-from supportbot.workflows.hours import is_open
 from supportbot.workflows.refs import ROLES, OrganizationName, TeamName
 from supportbot.workflows.registry import Predicate, Registry
 
@@ -154,9 +153,7 @@ def register(registry: Registry) -> None:
     c("status", str | list[str])(lambda v: _one_of(v, _ticket_attr("status")))
     c("tags", str | list[str])(_tags)
     c("assigned", StrictBool)(lambda v: lambda f: bool(f.ticket and f.ticket.assignee) is v)
-    c("business_hours", StrictBool)(
-        lambda v: lambda f: is_open(f.now, f.config.business_hours) is v
-    )
+    c("business_hours", StrictBool)(lambda v: lambda f: f.open_now is v)
     c("ticket.age", CompareDuration)(_age)
     c("csat.score", int | Compare)(_csat)
     c("actor.role", ActorRole | list[ActorRole])(_actor_role)

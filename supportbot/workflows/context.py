@@ -52,10 +52,16 @@ class ActionContext:
     def emit(self, intent: Intent) -> None:
         self.turn.emit(intent)
 
-    def render(self, template: str, ticket: TicketView | None, **values: Any) -> str:
-        """Render a catalog template in the ticket's (requester's) locale."""
-        locale = ticket.locale if ticket else self.desk.config.locale
-        return self.templates.render(template, locale, **self.values(ticket), **values)
+    def render(
+        self, template: str, ticket: TicketView | None, *, locale: str | None = None
+    ) -> str:
+        """Render a catalog template: in `locale`, else the ticket's (the requester's) language."""
+        chosen = locale or (ticket.locale if ticket else self.desk.config.locale)
+        return self.templates.render(template, chosen, **self.values(ticket))
+
+    def render_internal(self, template: str, ticket: TicketView | None) -> str:
+        """For the support team's channels: the desk's language, like the ticket cards."""
+        return self.render(template, ticket, locale=self.desk.config.locale)
 
     def values(self, ticket: TicketView | None) -> dict[str, Any]:
         config = self.desk.config

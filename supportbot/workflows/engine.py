@@ -23,7 +23,7 @@ from supportbot.workflows.facts import Facts
 from supportbot.workflows.ports import DeskPort
 from supportbot.workflows.registry import Registry, default_registry
 from supportbot.workflows.schedules import SCHEDULE, next_run, timer_key
-from supportbot.workflows.schema import Workflow, WorkflowSet
+from supportbot.workflows.schema import Step, Workflow, WorkflowSet
 from supportbot.workflows.versions import ReloadListener, ReloadResult, Versions
 
 log = logging.getLogger(__name__)
@@ -116,16 +116,14 @@ class WorkflowEngine:
         """Run every matching workflow, in file order; one failure never stops the others."""
         # One version for the whole happening, even if a reload lands meanwhile.
         candidates = _candidates(self.workflows, happening)
-        ticket: TicketView | None = None
-        stale = True
+        facts: Facts | None = None
         for wf in candidates:
-            if stale:
+            if facts is None:
                 ticket = await self._ticket(happening.ticket_id)
-                stale = False
-            facts = Facts.build(happening, ticket, self.desk.config, self.desk.clock.now())
+                facts = Facts.build(happening, ticket, self.desk.config, self.desk.clock.now())
             if wf.condition(facts):
                 await self._steps(wf, 0, happening, turn)
-                stale = True  # the steps may have changed the ticket the next one looks at
+                facts = None  # the steps may have changed the ticket the next one looks at
 
     async def _ticket(self, ticket_id: int | None) -> TicketView | None:
         if ticket_id is None:
@@ -140,22 +138,13 @@ class WorkflowEngine:
             ctx = ActionContext(
                 self.desk, wf.name, wf.digest, step.index, happening, turn, self.versions.templates
             )
-            record = StepRecord(
-                wf.name,
-                step.index,
-                step.action,
-                step.params.model_dump(mode="json", by_alias=True),
-                happening.ticket_id,
-                happening.trigger,
-                happening.depth,
-            )
             try:
                 await step.spec.handler(ctx, step.params)
             except Exception as exc:
                 await self._failed(wf, step.index, step.action, happening, exc)
-                self._notify(_with_error(record, exc))
+                self._notify(wf, step, happening, exc)
                 return  # the rest of this workflow depends on the failed step
-            self._notify(record)
+            self._notify(wf, step, happening, None)
             if step.spec.pauses:
                 return  # a timer resumes the remaining steps
 
@@ -181,7 +170,14 @@ class WorkflowEngine:
         except Exception:
             log.exception("could not record the failure of workflow %s", wf.name)
 
-    def _notify(self, record: StepRecord) -> None:
+    def _notify(self, wf: Workflow, step: Step, h: Happening, exc: Exception | None) -> None:
+        if not self._observers:
+            return
+        params = step.params.model_dump(mode="json", by_alias=True)
+        error = f"{type(exc).__name__}: {exc}" if exc else None
+        record = StepRecord(
+            wf.name, step.index, step.action, params, h.ticket_id, h.trigger, h.depth, error
+        )
         for observer in self._observers:
             observer(record)
 
@@ -238,9 +234,3 @@ def _candidates(workflows: WorkflowSet, happening: Happening) -> tuple[Workflow,
     if happening.trigger == "schedule":  # a schedule happening is for one workflow only
         return tuple(wf for wf in found if wf.name == happening.data.get("workflow"))
     return found
-
-
-def _with_error(record: StepRecord, exc: Exception) -> StepRecord:
-    from dataclasses import replace
-
-    return replace(record, error=f"{type(exc).__name__}: {exc}")

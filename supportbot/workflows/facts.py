@@ -9,6 +9,7 @@ from datetime import datetime
 from supportbot.config import Config
 from supportbot.happenings import Happening
 from supportbot.tickets.view import TicketView
+from supportbot.workflows.hours import is_open
 
 
 def fold(text: str, *, case_sensitive: bool = False) -> str:
@@ -20,24 +21,30 @@ def fold(text: str, *, case_sensitive: bool = False) -> str:
     return normal if case_sensitive else normal.casefold()
 
 
+# Triggers whose own text is what text conditions read (others read the ticket's subject+body).
+TEXT_KEYS = {"message.received": "text", "reaction.added": "text", "csat.received": "comment"}
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     happening: Happening
     ticket: TicketView | None
     config: Config
     now: datetime
-    text: str  # NFKC-normalised; the message for message events, else subject + body
+    text: str  # NFKC-normalised: the message (or CSAT comment), else subject + body
     folded: str  # `text` casefolded, for case-insensitive matching
+    open_now: bool  # inside business hours at `now`
 
     @classmethod
     def build(
         cls, happening: Happening, ticket: TicketView | None, config: Config, now: datetime
     ) -> Facts:
-        raw = happening.data.get("text")
+        raw = happening.data.get(TEXT_KEYS.get(happening.trigger, ""))
         if not isinstance(raw, str):
             raw = f"{ticket.subject}\n{ticket.body}" if ticket else ""
         text = fold(raw, case_sensitive=True)
-        return cls(happening, ticket, config, now, text, text.casefold())
+        open_now = is_open(now, config.business_hours)
+        return cls(happening, ticket, config, now, text, text.casefold(), open_now)
 
     @property
     def platform(self) -> str | None:

@@ -62,7 +62,11 @@ def workflow_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += [p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()]
+            found += [
+                p
+                for p in path.iterdir()
+                if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith(".")
+            ]  # dot files are editors' swap and backup files
         else:
             found.append(path)
     return sorted(found, key=lambda p: (p.name, str(p)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -57,3 +57,6 @@ class DeskPort(Protocol):
 
     @property
     def clock(self) -> Clock: ...
+
+    @property
+    def adapters(self) -> Mapping[str, Any]: ...  # platform -> running adapter

@@ -119,9 +119,11 @@ def _recipient(value: str, info: ValidationInfo) -> str:
 def _channel(value: str, info: ValidationInfo) -> str:
     kind, _, name = value.partition(":")
     if kind == "team" and name:
-        return _team(name, info) and value
+        _team(name, info)
+        return value
     if kind == "department" and name:
-        return _department(name, info) and value
+        _department(name, info)
+        return value
     if value not in CHANNEL_NAMES:
         raise ValueError(
             f"unknown channel {value!r}{did_you_mean(value, CHANNEL_NAMES)}; expected one of: "

@@ -65,8 +65,8 @@ class Versions:
 
     async def record(self, loaded_by: str) -> bool:
         """Write the running version to `workflow_versions` unless it is there already."""
-        if self.recorded == self.current.digest:
-            return False
+        if self.recorded == self.current.digest or not self.current.files:
+            return False  # already recorded, or no files at all
         async with self.desk.db.sessions.begin() as session:
             session.add(
                 WorkflowVersion(
@@ -95,6 +95,9 @@ class Versions:
         return outcome
 
     def _read(self) -> tuple[LoadResult, Templates]:
+        if not self.directory.is_dir():  # no workflows folder: a desk without workflows
+            log.info("no workflows folder at %s; no workflows run", self.directory)
+            return LoadResult(WorkflowSet.of((), {}, "none"), ()), self.templates
         refs, problems = references_for(self.desk.config, self.directory)
         result = load_workflows([self.directory], registry=self.registry, refs=refs)
         if problems:

@@ -10,7 +10,7 @@ Mon 2026-11-16 00:00 → Mon 2026-11-23 00:00, and "now" is Mon 2026-11-23 10:00
 | 3  | Mon 16 10:00 | P3   | -    | tier1 | teams    | bob   | +120 s         | +1800 s, reopen|
 | 4  | Mon 16 11:00 | P3   | -    | tier2 | teams    | bob   | +300 s         | +14400 s       |
 | 5  | Mon 16 13:00 | P3   | -    | tier1 | teams    | bob   | +420 s         | +86400 s       |
-| 6  | Mon 16 14:00 | P2   | -    | tier1 | slack    | alice | +600 s         | open           |
+| 6  | Mon 16 14:00 | P2   | -    | tier1 | slack    | alice | +600 s         | reopened, open |
 | 7  | Mon 16 15:00 | P2   | -    | tier1 | teams    | bob   | +900 s         | +86400 s (*)   |
 | 8  | Fri 20 17:50 | P1   | -    | tier1 | slack    | carol | Mon 23 09:05   | Mon 23 09:35   |
 | 9  | Fri 20 17:00 | P1   | -    | tier1 | slack    | alice | +1200 s        | Mon 23 10:00   |
@@ -79,7 +79,7 @@ TICKETS: list[dict[str, Any]] = [
     dict(id=5, created=at(16, 13), prio="P3", team="tier1", plat="teams", agent="bob",
          fr=s(420), res=s(86400)),
     dict(id=6, created=at(16, 14), prio="P2", team="tier1", plat="slack", agent="alice",
-         fr=s(600)),
+         fr=s(600), reopen=1),
     dict(id=7, created=at(16, 15), prio="P2", team="tier1", plat="teams", agent="bob",
          fr=s(900), res=s(86400), paused=7200),
     dict(id=8, created=at(20, 17, 50), prio="P1", team="tier1", plat="slack", agent="carol",

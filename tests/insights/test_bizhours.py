@@ -45,3 +45,24 @@ def test_daylight_saving_day_counts_local_hours() -> None:
     assert business_seconds(utc(2, 0), utc(3, 0), ny) == 9 * 3600
     # Fri 30 Oct (still EDT) 09:00–18:00 = 13:00–22:00 UTC.
     assert business_seconds(utc(30, 12, month=10), utc(30, 23, month=10), ny) == 9 * 3600
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/New_York"])
+def test_calendar_agrees_with_counting_open_minutes(zone: str) -> None:
+    """Cross-check against the workflow engine's independent `is_open`, minute by minute."""
+    import random
+    from datetime import timedelta
+
+    from supportbot.insights.bizhours import BusinessCalendar
+    from supportbot.workflows.hours import is_open
+
+    hours = BusinessHours(timezone=zone, holidays=[date(2026, 11, 3)])
+    calendar = BusinessCalendar(hours)
+    rng = random.Random(5)
+    base = datetime(2026, 10, 28, tzinfo=UTC)  # spans New York's DST change on 1 Nov
+    for _ in range(25):
+        start = base + timedelta(minutes=rng.randrange(0, 9 * 1440))
+        end = start + timedelta(minutes=rng.randrange(0, 4 * 1440))
+        minutes = (end - start) // timedelta(minutes=1)
+        open_minutes = sum(is_open(start + timedelta(minutes=i), hours) for i in range(minutes))
+        assert calendar.elapsed(start, end) == open_minutes * 60

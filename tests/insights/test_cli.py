@@ -74,7 +74,28 @@ def test_seed_then_report_in_every_format(
 def test_mistakes_exit_with_code_2(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--config", str(config_file), "report", "--since", "a week")
     assert code == 2 and "not a duration" in err
+    code, _, err = run(capsys, "--config", str(config_file), "forecast", "--service-level", "80")
+    assert code == 2 and "between 0 and 1" in err
     code, _, err = run(capsys, "--config", str(config_file), "seed", "--history", "2d")
     assert code == 0, err
     code, _, err = run(capsys, "--config", str(config_file), "seed", "--history", "2d")
     assert code == 2 and "--append" in err
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_only_on_a_terminal() -> None:
+    from supportbot.insights.cli import ProgressBar
+
+    term, pipe = FakeTerminal(), io.StringIO()
+    for stream in (term, pipe):
+        bar = ProgressBar("Building", 2, stream)
+        bar.step("volume")
+        bar.step("sla")
+        bar.close()
+    assert "\rBuilding [##########..........] volume" in term.getvalue()
+    assert "[####################] sla" in term.getvalue()
+    assert pipe.getvalue() == ""

@@ -103,3 +103,11 @@ async def test_forecast_reads_history_from_the_database(db: Database) -> None:
     assert f.history_weeks_used == 2
     assert f.weekly_totals == (2, 4)
     assert {slot_of(h.start, UTC_ZONE): h.expected for h in f.hours}[24 + 10] == pytest.approx(6)
+
+
+def test_a_falling_trend_cannot_zero_the_forecast() -> None:
+    start = datetime(2026, 11, 23, tzinfo=UTC)
+    # Weekly totals 30, 10: the line predicts −10 next week; the factor is clamped to 0.5.
+    counts = {start - timedelta(weeks=2, hours=-9): 30, start - timedelta(weeks=1, hours=-9): 10}
+    f = build_forecast(counts, start, ForecastSettings(history_weeks=2), UTC_ZONE)
+    assert {slot_of(h.start, UTC_ZONE): h.expected for h in f.hours}[9] == pytest.approx(20 * 0.5)

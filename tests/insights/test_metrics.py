@@ -34,9 +34,10 @@ async def test_volume_resolution_and_reopen_rates(db: Database) -> None:
     # Resolved: 1 2 3 4 5 7 8 9 -> 8; resolution rate 8/10.
     assert m.volume.resolved == 8
     assert m.volume.resolution_rate == pytest.approx(0.8)
-    # Reopened among the resolved: ticket 3 -> 1/8.
-    assert m.volume.reopened == 1
-    assert m.volume.reopen_rate == pytest.approx(0.125)
+    # Reopened: 3 (resolved again) and 6 (open again, so not resolved now). Ever resolved:
+    # the 8 resolved + 6 -> reopen rate 2/9.
+    assert (m.volume.reopened, m.volume.ever_resolved) == (2, 9)
+    assert m.volume.reopen_rate == pytest.approx(2 / 9)
     # No first response yet: ticket 10.
     assert m.volume.unanswered == 1
 

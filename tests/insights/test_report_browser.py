@@ -77,3 +77,38 @@ async def test_html_report_draws_every_chart(tmp_path: Path, locale: str) -> Non
             await browser.close()
     # Self-contained: the page asked for nothing but itself.
     assert requests == [page_file.as_uri()]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not CHROMIUM.exists() and os.environ.get("CI") != "true",
+    reason="no Chromium at /usr/bin/chromium",
+)
+async def test_forecast_page_draws_its_chart(tmp_path: Path) -> None:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from playwright.async_api import async_playwright
+
+    from supportbot.insights.forecast import ForecastSettings, build_forecast
+    from supportbot.insights.forecast_render import forecast_html
+
+    start = dataset.NOW.replace(hour=0)
+    history = {
+        start - timedelta(weeks=w) + timedelta(hours=h): h % 5 for w in (1, 2) for h in range(9, 18)
+    }
+    f = build_forecast(history, start, ForecastSettings(), ZoneInfo("UTC"))
+    page_file = tmp_path / "forecast.html"
+    page_file.write_text(forecast_html(f, Labels.default("en")), encoding="utf-8")
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1200, "height": 900})
+            await page.goto(page_file.as_uri())
+            box = await page.locator('svg[data-chart="forecast"]').bounding_box()
+            assert box is not None and box["width"] > 0 and box["height"] > 0
+            assert await page.locator('svg[data-chart="forecast"] polyline').count() == 2
+            assert max(h.agents for h in f.hours) >= 1
+            await page.screenshot(path=str(ARTIFACTS / "insights-forecast.png"))
+        finally:
+            await browser.close()

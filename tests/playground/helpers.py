@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from supportbot.adapter import AdapterContext, Outcome
 from supportbot.config import Config
 from supportbot.events import AnyEvent
 from supportbot.playground import PlaygroundAdapter, PlaygroundPlugin
+from supportbot.store.db import Database, open_database
 
 CONFIG: dict[str, Any] = {
     "desk_name": "Acme Support",
@@ -87,25 +89,30 @@ class Playground:
         return body
 
 
-def build_app(desk: FakeDesk, env: dict[str, str] | None = None) -> tuple[web.Application, Any]:
+def build_app(
+    desk: FakeDesk, db: Database, env: dict[str, str] | None = None
+) -> tuple[web.Application, PlaygroundAdapter]:
     config = Config.model_validate(CONFIG)
     app = web.Application()
-    engine = create_async_engine("sqlite+aiosqlite://")
     ctx = AdapterContext(
         config=config,
         env=env or {},
         app=app,
         sink=desk,
         directory=NameDirectory(config),
-        sessions=async_sessionmaker(engine),
+        sessions=db.sessions,
     )
     adapter = PlaygroundPlugin().create(ctx)
     assert isinstance(adapter, PlaygroundAdapter)
     desk.adapter = adapter
-
-    async def _cleanup(_: web.Application) -> None:
-        await adapter.stop()
-        await engine.dispose()
-
-    app.on_cleanup.append(_cleanup)
     return app, adapter
+
+
+@asynccontextmanager
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    db = open_database(f"sqlite+aiosqlite:///{tmp_path / 'playground.db'}")
+    await db.create_all()
+    try:
+        yield db
+    finally:
+        await db.close()

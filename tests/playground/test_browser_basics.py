@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from supportbot.playground import PlaygroundAdapter
 from supportbot.playground.inbound import conversation
 
 from .browser import chromium, open_as, say, screenshot, switch
-from .helpers import FakeDesk, build_app
+from .helpers import FakeDesk, build_app, database
 
 pytestmark = pytest.mark.browser
 
@@ -43,11 +44,13 @@ async def fake_desk(adapter: PlaygroundAdapter, event: AnyEvent) -> None:
         await adapter.send(UpdateMessage(event.message, claimed))
 
 
-async def test_a_customer_message_becomes_a_card_that_an_agent_claims(aiohttp_server: Any) -> None:
-    app, _ = build_app(FakeDesk(react=fake_desk))
-    server: TestServer = await aiohttp_server(app, host="127.0.0.1")
-    base = str(server.make_url("")).rstrip("/")
-    async with chromium() as browser:
+async def test_a_customer_message_becomes_a_card_that_an_agent_claims(
+    aiohttp_server: Any, tmp_path: Path
+) -> None:
+    async with database(tmp_path) as db, chromium() as browser:
+        app, _ = build_app(FakeDesk(react=fake_desk), db)
+        server: TestServer = await aiohttp_server(app, host="127.0.0.1")
+        base = str(server.make_url("")).rstrip("/")
         customer = await open_as(browser, base, "yuki", "customers")
         agent = await open_as(browser, base, "aiko", "support")
         await say(customer, "<img src=x onerror=alert(1)> ログインできません")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from supportbot.intents import OpenForm, PostEphemeral, PostMessage, SendDirect,
 from supportbot.messages import Button, Form, Message, TextInput
 from supportbot.playground.inbound import conversation
 
-from .helpers import Playground
+from .helpers import FakeDesk, Playground, build_app, database
 
 
 async def page(playground: Playground, persona: str) -> ClientWebSocketResponse:
@@ -130,3 +131,14 @@ async def test_the_page_and_its_state_are_served(playground: Playground) -> None
         "mei": "engineer",
     }
     assert (await playground.client.get("/playground/api/state?persona=zed")).status == 400
+
+
+async def test_history_survives_a_restart(aiohttp_client: Any, tmp_path: Path) -> None:
+    async with database(tmp_path) as db:
+        _, first = build_app(FakeDesk(), db)
+        ref = await first.send(PostMessage(conversation("support"), Message(text="kept")))
+        assert ref is not None
+        app, _ = build_app(FakeDesk(), db)
+        client = await aiohttp_client(app)
+        state = await (await client.get("/playground/api/state?persona=aiko")).json()
+        assert [(m["id"], m["text_html"]) for m in state["messages"]] == [(ref.message_id, "kept")]

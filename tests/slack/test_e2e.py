@@ -4,23 +4,41 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from supportbot_slack import SlackAdapter
+from supportbot_slack import SlackAdapter, ids
 
-from .e2e import SHARED, SUPPORT, desk_config, start_desk
+from .e2e import ENGINEERING, SHARED, SUPPORT, desk_config, start_desk
 from .kit import MockSlackApi, Recorder, SlackHarness, fixture_json, wait_for
 
 pytest.importorskip("supportbot.server")
 
 
+REPO_WORKFLOWS = Path(__file__).parents[2] / "workflows"
+# The desk's own workflows: triage and after-hours (they acknowledge), escalation, hand-off,
+# CSAT; not routing, which moves tickets to teams this small config does not have.
+WORKFLOWS = (
+    "10-triage.yaml",
+    "30-after-hours.yaml",
+    "40-escalation.yaml",
+    "50-handoff.yaml",
+    "60-csat.yaml",
+)
+
+
 @pytest.fixture
 async def desk(aiohttp_client: Any, slack_api: MockSlackApi, tmp_path: Path) -> SlackHarness:
-    (tmp_path / "workflows").mkdir()
-    client = await start_desk(aiohttp_client, slack_api, desk_config(tmp_path))
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    for name in WORKFLOWS:
+        if (REPO_WORKFLOWS / name).exists():
+            shutil.copy(REPO_WORKFLOWS / name, folder / name)
+    config = desk_config(tmp_path, csat={"delay": "0s"})
+    client = await start_desk(aiohttp_client, slack_api, config)
     from supportbot.server import DESK
 
     adapter = client.app[DESK].adapters["slack"]
@@ -109,20 +127,23 @@ def mentions_in(call: Any) -> str:
 
 async def test_support_claim_updates_the_card_in_place(desk: SlackHarness) -> None:
     card = await open_ticket(desk)
-    before = len(updates_of(desk.api, card.answer["ts"]))
     response = await desk.post(command("claim 1"), form=True)
     assert response.status == 200
-    await wait_for(lambda: len(updates_of(desk.api, card.answer["ts"])) > before)
-    update = updates_of(desk.api, card.answer["ts"])[-1]
+
+    def claimed() -> list[Any]:
+        # The assignee, mentioned natively, on the card itself (chat.update of its ts).
+        updates = updates_of(desk.api, card.answer["ts"])
+        return [u for u in updates if "<@U0AGENT1>" in mentions_in(u)]
+
+    update = (await wait_for(claimed))[0]
     assert update.args["channel"] == SUPPORT
-    assert "<@U0AGENT1>" in mentions_in(update)  # the assignee, mentioned natively
     assert button(update, "ticket.unclaim")
+    assert len(posts_to(desk.api, SUPPORT)) == 1  # updated in place, not posted again
 
 
 async def test_concurrent_claim_clicks_have_one_winner(desk: SlackHarness) -> None:
     card = await open_ticket(desk)
     claim = button(card, "ticket.claim")
-    before = len(updates_of(desk.api, card.answer["ts"]))
     clicks = [
         click(card, claim["action_id"], claim["value"], user, f"trig-{user}")
         for user in ("U0AGENT1", "U0AGENT2")
@@ -130,8 +151,101 @@ async def test_concurrent_claim_clicks_have_one_winner(desk: SlackHarness) -> No
     responses = await asyncio.gather(*(desk.post_interaction(c) for c in clicks))
     assert [r.status for r in responses] == [200, 200]
     (loser,) = await wait_for(lambda: desk.api.named("chat.postEphemeral"))
-    await wait_for(lambda: len(updates_of(desk.api, card.answer["ts"])) > before)
     winner = ({"U0AGENT1", "U0AGENT2"} - {loser.args["user"]}).pop()
-    for update in updates_of(desk.api, card.answer["ts"])[before:]:
-        assert f"<@{winner}>" in mentions_in(update)
-        assert f"<@{loser.args['user']}>" not in mentions_in(update)
+    updates = updates_of(desk.api, card.answer["ts"])
+    await wait_for(lambda: any(f"<@{winner}>" in mentions_in(u) for u in updates))
+    assert not any(f"<@{loser.args['user']}>" in mentions_in(u) for u in updates)
+    assert "already claimed" in json.dumps(loser.args)
+
+
+def with_button(api: MockSlackApi, action: str) -> list[Any]:
+    """Posted messages that carry a button for `action`."""
+    found = []
+    for call in api.named("chat.postMessage"):
+        try:
+            button(call, action)
+        except AssertionError:
+            continue
+        found.append(call)
+    return found
+
+
+def submission(opened: Any, user: str, values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What Slack sends when `user` submits the modal that `views.open` showed."""
+    view = opened.args["view"]
+    body = fixture_json("view_submission.json")
+    body["user"] = {"id": user, "username": user.lower(), "team_id": "T0001"}
+    body["view"].update(
+        id="V0" + user,
+        callback_id=view["callback_id"],
+        private_metadata=view["private_metadata"],
+        state={"values": values},
+    )
+    return body
+
+
+async def test_escalation_form_approval_and_department_thread(desk: SlackHarness) -> None:
+    card = await open_ticket(desk)
+    await desk.post(command("claim 1"), form=True)
+    await wait_for(
+        lambda: any("<@U0AGENT1>" in mentions_in(u) for u in desk.api.named("chat.update"))
+    )
+
+    escalate = button(card, "ticket.escalate")
+    await desk.post_interaction(click(card, escalate["action_id"], "1", "U0AGENT1", "trig-esc"))
+    (opened,) = await wait_for(lambda: desk.api.named("views.open"))
+    assert opened.args["trigger_id"] == "trig-esc"
+    assert opened.args["view"]["callback_id"] == "escalation.request"
+
+    values = {
+        "reason": {"reason": {"type": "plain_text_input", "value": "Billing is down for all"}},
+        "department": {
+            "department": {"type": "static_select", "selected_option": {"value": "engineering"}}
+        },
+    }
+    await desk.post_interaction(submission(opened, "U0AGENT1", values))
+    (approval,) = await wait_for(lambda: with_button(desk.api, "escalation.approve"))
+    assert approval.args["channel"] == SUPPORT
+    assert approval.args["thread_ts"] == card.answer["ts"]  # in the ticket's thread
+
+    approve = button(approval, "escalation.approve")
+    await desk.post_interaction(
+        click(approval, approve["action_id"], approve["value"], "U0LEAD1", "trig-ok")
+    )
+    (thread,) = await wait_for(lambda: posts_to(desk.api, ENGINEERING))
+    assert "<!subteam^S0ENG>" in json.dumps(thread.args)  # the department's group is paged
+    assert button(thread, "handoff.accept")
+
+
+async def test_resolve_sends_a_csat_poll_and_the_score_is_recorded(desk: SlackHarness) -> None:
+    card = await open_ticket(desk)
+    await desk.post(command("claim 1"), form=True)
+    await wait_for(
+        lambda: any("<@U0AGENT1>" in mentions_in(u) for u in desk.api.named("chat.update"))
+    )
+    await desk.post(command("resolve 1", trigger="t-resolve"), form=True)
+
+    def polls() -> list[Any]:
+        return [c for c in posts_to(desk.api, SHARED) if "choice~" in json.dumps(c.args)]
+
+    (poll,) = await wait_for(polls)
+    assert poll.args["thread_ts"] == "1763800000.000100"  # the customer's own thread
+    row = next(b for b in poll.args["blocks"] if b.get("block_id", "").startswith("choice~"))
+    five = next(e for e in row["elements"] if e["value"] == "5")
+    answer = click(poll, five["action_id"], "5", "U0CUSTOMER1", "trig-5")
+    answer["actions"][0]["block_id"] = row["block_id"]
+    answer["user"]["team_id"] = "T0CUSTOMERORG"
+    await desk.post_interaction(answer)
+
+    from supportbot.server import DESK
+
+    tickets = desk.client.app[DESK].tickets
+    poll_id = int(ids.choice_context(row["block_id"]) or 0)
+
+    def thanked() -> list[Any]:  # the poll, updated in place, shows the recorded score
+        updates = updates_of(desk.api, poll.answer["ts"])
+        return [u for u in updates if "5/5" in u.args["text"]]
+
+    await wait_for(thanked)
+    assert (await tickets.csat_poll(poll_id)).score == 5
+    assert card  # the card was there all along

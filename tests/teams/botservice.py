@@ -24,7 +24,9 @@ class Call:
 @dataclass
 class BotService:
     calls: list[Call] = field(default_factory=list)
-    fail_with: int | None = None  # answer every call with this status
+    fail_with: int | None = None  # answer calls with this status…
+    fail_times: int | None = None  # …this many times (None: always)
+    retry_after: str | None = "0"  # the Retry-After header of failures
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1763900000001))
 
     def app(self) -> web.Application:
@@ -65,8 +67,11 @@ class BotService:
     def _record(
         self, request: web.Request, body: dict[str, Any], answer: dict[str, Any], status: int
     ) -> web.Response:
-        if self.fail_with:
+        headers = {}
+        if self.fail_with and self.fail_times != 0:
             answer, status = {"error": {"code": "Boom", "message": "no"}}, self.fail_with
+            headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
+            self.fail_times = None if self.fail_times is None else self.fail_times - 1
         info = request.match_info
         call = Call(
             request.method,
@@ -78,7 +83,7 @@ class BotService:
             answer,
         )
         self.calls.append(call)
-        return web.json_response(answer, status=status)
+        return web.json_response(answer, status=status, headers=headers)
 
 
 def card_of(call: Call) -> dict[str, Any]:

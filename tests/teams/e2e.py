@@ -30,11 +30,30 @@ workflows:
     steps:
       - action: reply
         with: {template: workflows.ack}
+  - name: escalation-needs-a-lead
+    trigger: escalation.requested
+    steps:
+      - action: request_approval
+        with: {approvers: "role:lead", timeout: 30m}
+  - name: escalation-approved
+    trigger: escalation.approved
+    steps:
+      - action: handoff
+        with: {department: requested}
+  - name: handoff-thread
+    trigger: handoff.opened
+    steps:
+      - action: handoff_thread
+  - name: csat-after-resolve
+    trigger: ticket.resolved
+    steps:
+      - action: csat_poll
+        with: {scale: 5, delay: 0s}
 """
 
 
 def write_workflows(folder: Path) -> None:
-    """Only what these tests need: the acknowledgement to the requester."""
+    """What these tests need: acknowledgement, approval, hand-off thread, CSAT right away."""
     folder.mkdir(exist_ok=True)
     (folder / "desk.yaml").write_text(WORKFLOWS, encoding="utf-8")
 
@@ -83,13 +102,26 @@ class TeamsDesk:
         body["conversation"]["id"] = f"{SUPPORT};messageid={root}"
         return await self.post(body)
 
-    async def execute(self, root: str, verb: str, value: str, user: str, activity_id: str) -> Any:
-        """Press an Action.Execute button on the card posted by `card`."""
-        body = payload("invoke_adaptive_card_execute", id=activity_id, replyToId=root)
-        body["from"] = {"id": user, "name": user}
+    async def execute(
+        self, root: str, verb: str, value: str, user: str, activity_id: str, *, card: str = ""
+    ) -> Any:
+        """Press an Action.Execute button on a card in the thread `root` (the root card itself
+        unless `card` names another message of the thread)."""
+        body = payload("invoke_adaptive_card_execute", id=activity_id, replyToId=card or root)
         body["conversation"]["id"] = f"{SUPPORT};messageid={root}"
-        data = {"action": verb, "value": value}
-        body["value"] = {"action": {"type": "Action.Execute", "verb": verb, "data": data}}
+        return await self._press(body, user, {"action": verb, "value": value})
+
+    async def execute_in_chat(self, card: str, data: dict[str, str], activity_id: str) -> Any:
+        """The customer presses a button on a card in their personal chat."""
+        body = payload("invoke_adaptive_card_execute", id=activity_id, replyToId=card)
+        body["conversation"] = payload("message_personal")["conversation"]
+        body["channelData"] = payload("message_personal")["channelData"]
+        return await self._press(body, "29:1CustomerAbc", data)
+
+    async def _press(self, body: dict[str, Any], user: str, data: dict[str, str]) -> Any:
+        body["from"] = {"id": user, "name": user}
+        action = {"type": "Action.Execute", "verb": data["action"], "data": data}
+        body["value"] = {"action": action, "trigger": "manual"}
         return await self.post(body)
 
 

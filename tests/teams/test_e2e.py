@@ -14,6 +14,7 @@ from .botservice import BotService, Call, card_of, card_texts
 from .conftest import payload
 from .e2e import (
     CUSTOMER_CHAT,
+    ENGINEERING,
     KEN,
     SUPPORT,
     YUI,
@@ -79,20 +80,58 @@ async def test_execute_on_the_card_answers_with_the_refreshed_card(desk: TeamsDe
     assert desk.service.updates()  # and the card is updated for everyone else too
 
 
-async def test_lead_approves_an_escalation_from_the_card(desk: TeamsDesk) -> None:
+def cards_with(calls: list[Call], verb: str) -> list[Call]:
+    return [c for c in calls if verb in (a["verb"] for a in card_of(c).get("actions", ()))]
+
+
+def threads_started_in(service: BotService, channel: str) -> list[Call]:
+    return [
+        c
+        for c in service.created()
+        if c.body.get("channelData", {}).get("channel") == {"id": channel}
+    ]
+
+
+def choice_buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for b in card["body"] if b.get("type") == "ActionSet" for a in b["actions"]]
+
+
+async def test_lead_approves_on_the_approval_card_and_the_department_gets_a_thread(
+    desk: TeamsDesk,
+) -> None:
     _card, root = await open_ticket(desk)
-    await desk.say_in_thread(
-        root, YUI, "escalate engineering the invoice page crashes", "1763800301000"
-    )
-    tickets = desk.client.app[DESK].tickets
-    pending = await tickets.pending_escalation(1)
-    assert pending is not None
-    response = await desk.execute(root, "escalation.approve", str(pending.id), KEN, "f:approve-1")
+    await desk.say_in_thread(root, YUI, "escalate engineering the page crashes", "1763800301000")
+    (approval,) = cards_with(desk.service.posts(), "escalation.approve")
+    assert approval.conversation == f"{SUPPORT};messageid={root}"  # asked in the ticket's thread
+    approve = next(a for a in card_of(approval)["actions"] if a["verb"] == "escalation.approve")
+    response = await desk.execute(
+        root, "escalation.approve", approve["data"]["value"], KEN, "f:approve-1",
+        card=approval.answer["id"],
+    )  # fmt: skip
     body = await response.json()
-    assert body["statusCode"] == 200
     assert body["type"] == "application/vnd.microsoft.card.adaptive"
-    assert body["value"]["body"][0]["text"].startswith("#1 ")  # the ticket card, refreshed
-    assert await tickets.pending_escalation(1) is None
+    refreshed = body["value"]
+    assert "escalation.approve" not in [a["verb"] for a in refreshed.get("actions", ())]
+    assert refreshed != card_of(approval)
+    (department,) = threads_started_in(desk.service, ENGINEERING)
+    assert "#1" in " ".join(card_texts(card_of(department)))
+    assert await desk.client.app[DESK].tickets.pending_escalation(1) is None
+
+
+async def test_resolving_polls_the_requester_in_their_chat_and_records_the_score(
+    desk: TeamsDesk,
+) -> None:
+    _card, root = await open_ticket(desk)
+    await desk.say_in_thread(root, YUI, "resolve", "1763800302000")
+    poll = [c for c in desk.service.posts() if c.conversation == CUSTOMER_CHAT][-1]
+    five = next(a for a in choice_buttons(card_of(poll)) if a["data"]["value"] == "5")
+    assert five["verb"] == "csat.score"
+    response = await desk.execute_in_chat(poll.answer["id"], five["data"], "f:csat-1")
+    body = await response.json()
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"  # the poll, thanked in place
+    tickets = desk.client.app[DESK].tickets
+    answered = await tickets.csat_poll(int(five["data"]["context"]))
+    assert (answered.status, answered.score) == ("answered", 5)
 
 
 async def test_a_retried_activity_is_handled_once(desk: TeamsDesk) -> None:

@@ -61,20 +61,46 @@ def test_outline_icon_is_white_on_transparent() -> None:
     assert pixels == {b"\xff\xff\xff\xff", b"\x00\x00\x00\x00"}
 
 
-def test_cli_writes_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_supportbot_teams_manifest_writes_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from supportbot.cli import main  # the core CLI finds us through the supportbot.cli group
+
     monkeypatch.setenv("MICROSOFT_APP_ID", BOT_ID)
-    parser = argparse.ArgumentParser(prog="supportbot")
-    add_commands(parser.add_subparsers(dest="command"))
     out = tmp_path / "app.zip"
-    args = parser.parse_args(
-        ["teams", "manifest", "-o", str(out), "--public-url", "https://bot.example/"]
-    )
-    assert args.func(args) == 0
+    argv = [
+        "teams",
+        "manifest",
+        "-o",
+        str(out),
+        "--name",
+        "Acme",
+        "--public-url",
+        "https://bot.example/",
+    ]
+    assert main(argv) == 0
     manifest, _ = _read(out.read_bytes())
+    assert manifest["bots"][0]["botId"] == BOT_ID
+    assert manifest["name"]["short"] == "Acme"
     assert manifest["validDomains"] == ["bot.example"]
     commands = manifest["bots"][0]["commandLists"][0]["commands"]
     assert [c["title"] for c in commands][:3] == ["help", "new", "claim"]
     assert len(commands) == 10
+
+
+def test_names_and_url_default_to_the_config(tmp_path: Path) -> None:
+    config = tmp_path / "supportbot.yaml"
+    config.write_text("desk_name: Desk From Config\npublic_url: https://desk.example/\n")
+    out = tmp_path / "app.zip"
+    argv = ["--config", str(config), "teams", "manifest", "--bot-id", BOT_ID, "-o", str(out)]
+    from supportbot.cli import main
+
+    assert main(argv) == 0
+    manifest, _ = _read(out.read_bytes())
+    assert (manifest["name"]["short"], manifest["validDomains"]) == (
+        "Desk From Config",
+        ["desk.example"],
+    )
 
 
 def test_cli_without_a_bot_id_explains_what_is_missing(
@@ -82,8 +108,11 @@ def test_cli_without_a_bot_id_explains_what_is_missing(
 ) -> None:
     monkeypatch.delenv("MICROSOFT_APP_ID", raising=False)
     parser = argparse.ArgumentParser(prog="supportbot")
-    add_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["teams", "manifest", "-o", str(tmp_path / "app.zip")])
-    assert args.func(args) == 2
+    add_commands(parser.add_subparsers())
+    out = tmp_path / "app.zip"
+    args = parser.parse_args(
+        ["teams", "manifest", "--name", "A", "--public-url", "https://x/", "-o", str(out)]
+    )
+    assert args.handler(args) == 2
     assert "Microsoft App ID" in capsys.readouterr().err
-    assert not (tmp_path / "app.zip").exists()
+    assert not out.exists()

@@ -100,6 +100,9 @@ async def test_direct_message_to_a_stranger_opens_a_chat_first(app: TeamsApp) ->
     (post,) = app.service.posts()
     assert post.conversation == "a:chat-with-29:1NewPerson"
     assert ref is not None and ref.channel_id == "a:chat-with-29:1NewPerson"
+    await app.adapter.send(SendDirect("teams", "29:1NewPerson", Message("Again")))
+    assert len(app.service.created()) == 1  # the chat was remembered
+    assert app.service.posts()[-1].conversation == "a:chat-with-29:1NewPerson"
 
 
 async def test_ephemeral_goes_to_the_personal_chat_or_else_the_conversation(app: TeamsApp) -> None:
@@ -137,16 +140,34 @@ async def test_customer_text_is_escaped_on_the_wire(app: TeamsApp) -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "retryable"), [(500, True), (429, True), (403, False), (404, False)]
+    ("status", "retryable", "calls"),
+    [(500, True, 3), (429, True, 3), (403, False, 1), (404, False, 1)],
 )
 async def test_service_failures_become_delivery_errors(
-    app: TeamsApp, status: int, retryable: bool
+    app: TeamsApp, status: int, retryable: bool, calls: int
 ) -> None:
+    before = len(app.service.calls)
     app.service.fail_with = status
     with pytest.raises(DeliveryError) as caught:
         await app.adapter.send(PostMessage(SUPPORT, CARD))
     assert caught.value.retryable is retryable
     assert str(status) in str(caught.value)
+    assert len(app.service.calls) - before == calls  # 429 and 5xx are retried quickly first
+
+
+async def test_a_throttled_call_succeeds_on_a_quick_retry(app: TeamsApp) -> None:
+    app.service.fail_with, app.service.fail_times = 429, 1
+    ref = await app.adapter.send(PostMessage(SUPPORT.in_thread("1"), CARD))
+    assert ref is not None
+    assert [c.conversation for c in app.service.posts()] == [f"{SUPPORT_CHANNEL};messageid=1"] * 2
+
+
+async def test_a_long_retry_after_is_left_to_the_outbox(app: TeamsApp) -> None:
+    app.service.fail_with, app.service.retry_after = 503, "120"
+    with pytest.raises(DeliveryError) as caught:
+        await app.adapter.send(PostMessage(SUPPORT.in_thread("1"), CARD))
+    assert caught.value.retryable is True
+    assert len(app.service.posts()) == 1
 
 
 async def test_without_any_reference_delivery_waits_for_an_installation(make_app: MakeApp) -> None:

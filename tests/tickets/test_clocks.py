@@ -80,11 +80,6 @@ async def test_a_reply_while_waiting_keeps_the_pause_running(
     assert back.ticket.paused_seconds == 300
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TicketService.unclaim clears waiting_since without adding the pause to "
-    "paused_seconds (it should call self._resume_clock(t) first)",
-)
 async def test_unclaiming_a_waiting_ticket_keeps_the_pause(
     tickets: TicketService, clock: FrozenClock, ticket: int
 ) -> None:

@@ -232,22 +232,17 @@ async def test_resolving_with_an_open_handoff_needs_force(
     await refused(
         database,
         lambda: tickets.resolve(
-            ticket_id=ticket, actor="ben", source="slack", open_handoffs=still_open
+            ticket_id=ticket, actor="ben", source="slack"
         ),
         IllegalTransitionError,
         f"#{ticket} has an open hand-off to engineering; resolve again to confirm",
     )
     change = await tickets.resolve(
-        ticket_id=ticket, actor="ben", source="slack", force=True, open_handoffs=still_open
+        ticket_id=ticket, actor="ben", source="slack", force=True
     )
     assert change.ticket.status == "resolved"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TicketService.resolve trusts the caller's `open_handoffs` instead of reading the "
-    "hand-offs in its own transaction; a caller that forgets them resolves silently",
-)
 async def test_resolve_finds_open_handoffs_by_itself(
     database: Database, tickets: TicketService, ticket: int
 ) -> None:

@@ -91,4 +91,5 @@ def one_workflow(
     """A file with one workflow; `steps` and `condition` are YAML flow text."""
     extra = f"\n    if: {condition}" if condition else ""
     extra += f"\n    cron: '{cron}'" if cron else ""
-    return f"version: 1\nworkflows:\n  - name: {name}\n    trigger: {trigger}{extra}\n    steps: {steps}\n"
+    head = f"version: 1\nworkflows:\n  - name: {name}\n    trigger: {trigger}"
+    return f"{head}{extra}\n    steps: {steps}\n"

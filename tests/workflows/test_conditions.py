@@ -22,14 +22,30 @@ MONDAY_10 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 def ticket(**changes: Any) -> TicketView:
     base = TicketView(
-        number=7, subject="Help", body="", status="new", priority="P3", category=None,
-        team="tier1", tags=(), kind="customer", locale="en",
-        requester=PersonView("slack:U1", "Casey", "en", "acme", "enterprise"), assignee=None,
-        origin_platform="slack", origin_channel="C0ACMESHARED", origin_thread=None,
-        origin_message="1.2", created_at=MONDAY_10 - timedelta(hours=3), updated_at=MONDAY_10,
-        first_response_at=None, resolved_at=None, waiting_since=None, paused_seconds=0,
+        number=7,
+        subject="Help",
+        body="",
+        status="new",
+        priority="P3",
+        category=None,
+        team="tier1",
+        tags=(),
+        kind="customer",
+        locale="en",
+        requester=PersonView("slack:U1", "Casey", "en", "acme", "enterprise"),
+        assignee=None,
+        origin_platform="slack",
+        origin_channel="C0ACMESHARED",
+        origin_thread=None,
+        origin_message="1.2",
+        created_at=MONDAY_10 - timedelta(hours=3),
+        updated_at=MONDAY_10,
+        first_response_at=None,
+        resolved_at=None,
+        waiting_since=None,
+        paused_seconds=0,
         reopen_count=0,
-    )  # fmt: skip
+    )
     return replace(base, **changes)
 
 
@@ -82,8 +98,14 @@ def test_message_text_is_used_for_message_events(config: Config) -> None:
 
 
 def test_ticket_field_conditions(config: Config) -> None:
-    t = ticket(priority="P1", category="billing", team="billing", tags=("vip", "ja"), status="assigned",
-               assignee=PersonView("ben", "Ben"))  # fmt: skip
+    t = ticket(
+        priority="P1",
+        category="billing",
+        team="billing",
+        tags=("vip", "ja"),
+        status="assigned",
+        assignee=PersonView("ben", "Ben"),
+    )
     assert holds({"priority": "P1", "category": "billing", "team": "billing"}, config, t=t)
     assert holds({"priority": ["P1", "P2"], "status": "assigned", "assigned": True}, config, t=t)
     assert holds({"tags": "vip"}, config, t=t) and holds({"tags": ["vip", "ja"]}, config, t=t)
@@ -147,3 +169,9 @@ def test_conditions_on_ticket_fields_are_false_without_a_ticket(config: Config) 
     assert not predicate(Facts.build(Happening("schedule"), None, config, MONDAY_10))
     predicate = compiler.compile({"not": {"priority": "P1"}}, ())
     assert predicate(Facts.build(Happening("schedule"), None, config, MONDAY_10))
+
+
+def test_csat_comments_are_the_text_of_csat_events(config: Config) -> None:
+    data = {"score": 2, "comment": "返信が遅すぎます"}
+    assert holds({"text.contains": "遅"}, config, trigger="csat.received", data=data)
+    assert not holds({"text.contains": "Help"}, config, trigger="csat.received", data=data)

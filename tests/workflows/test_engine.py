@@ -120,8 +120,14 @@ async def test_route_round_robin_takes_turns_among_on_duty_agents(
 async def test_route_least_open_picks_the_least_loaded_agent(
     write: Write, sandbox: MakeSandbox
 ) -> None:
-    write("t.yaml", one_workflow("ticket.created", "[{action: route, with: {team: tier1, assign: least_open}}]",
-                                 condition="{text.contains: route me}"))  # fmt: skip
+    write(
+        "t.yaml",
+        one_workflow(
+            "ticket.created",
+            "[{action: route, with: {team: tier1, assign: least_open}}]",
+            condition="{text.contains: route me}",
+        ),
+    )
     sb = await sandbox()
     for i, agent in enumerate(["aiko", "aiko", "ben"]):
         t = await open_ticket(sb, f"busy {i}", user=f"B{i}")
@@ -256,19 +262,51 @@ async def test_workflows_see_what_earlier_workflows_did(write: Write, sandbox: M
             "ticket.created", "[{action: set_priority, with: {priority: P1}}]", name="first"
         ),
     )
-    write("b.yaml", one_workflow("ticket.created", "[{action: add_tags, with: {tags: [p1]}}]",
-                                 condition="{priority: P1}", name="second"))  # fmt: skip
+    write(
+        "b.yaml",
+        one_workflow(
+            "ticket.created",
+            "[{action: add_tags, with: {tags: [p1]}}]",
+            condition="{priority: P1}",
+            name="second",
+        ),
+    )
     sb = await sandbox()
     t = await sb.desk.tickets.get((await open_ticket(sb, "hello")).number)
     assert t.tags == ("p1",)
 
 
 async def test_matching_is_a_dry_run(write: Write, sandbox: MakeSandbox) -> None:
-    write("t.yaml", one_workflow("ticket.created", "[{action: set_priority, with: {priority: P1}}]",
-                                 condition="{text.contains: 障害}"))  # fmt: skip
+    write(
+        "t.yaml",
+        one_workflow(
+            "ticket.created",
+            "[{action: set_priority, with: {priority: P1}}]",
+            condition="{text.contains: 障害}",
+        ),
+    )
     sb = await sandbox()
     t = await open_ticket(sb, "サーバー障害")
     again: Any = await sb.desk.tickets.get(t.number)
     assert [w.name for w in sb.engine.matching(Happening("ticket.created", t.number), again)] == [
         "w"
+    ]
+
+
+async def test_ticketless_posts_reach_every_running_platform(
+    write: Write, sandbox: MakeSandbox
+) -> None:
+    from supportbot.testing import MemoryAdapter
+
+    step = "[{action: post, with: {channel: support_channel, template: test.plain}}]"
+    write("t.yaml", one_workflow("trend.spike", step))
+    sb = await sandbox()
+    sb.desk.adapters.update(slack=MemoryAdapter("slack"), teams=MemoryAdapter("teams"))
+    await sb.happen(Happening("trend.spike", None, None, {}, "test"))
+    posts = [
+        i for i in sb.intents if isinstance(i, PostMessage) and i.message.kind == "workflow.post"
+    ]
+    assert sorted((p.to.platform, p.to.channel_id) for p in posts) == [
+        ("slack", "C0SUPPORT"),
+        ("teams", "19:support@thread.tacv2"),
     ]

@@ -101,8 +101,11 @@ def test_duplicate_keys_are_reported_beside_the_other_problems(
 def test_on_instead_of_trigger_is_explained(
     write: Callable[[str, str], Path], wf_dir: Path, config: Config
 ) -> None:
-    write("on.yaml", "version: 1\nworkflows:\n  - name: a\n    on: ticket.created\n"
-                     "    steps: [{action: add_tags, with: {tags: [x]}}]\n")  # fmt: skip
+    write(
+        "on.yaml",
+        "version: 1\nworkflows:\n  - name: a\n    on: ticket.created\n"
+        "    steps: [{action: add_tags, with: {tags: [x]}}]\n",
+    )
     found = messages(load(wf_dir, config))
     assert any("unknown key 'on' (write `trigger:`)" in m for m in found)
     assert any("a workflow needs a `trigger`" in m for m in found)
@@ -114,9 +117,12 @@ def test_schedules_need_a_valid_cron_and_no_ticket_actions(
     write(
         "s.yaml",
         "version: 1\nworkflows:\n"
-        "  - {name: a, trigger: schedule, steps: [{action: post, with: {channel: support_channel, template: test.plain}}]}\n"
-        "  - {name: b, trigger: schedule, cron: 'every day', steps: [{action: set_priority, with: {priority: P1}}]}\n"
-        "  - {name: c, trigger: ticket.created, cron: '0 9 * * *', steps: [{action: add_note, with: {text: x}}]}\n",
+        "  - {name: a, trigger: schedule,\n"
+        "     steps: [{action: post, with: {channel: support_channel, template: test.plain}}]}\n"
+        "  - {name: b, trigger: schedule, cron: 'every day',\n"
+        "     steps: [{action: set_priority, with: {priority: P1}}]}\n"
+        "  - {name: c, trigger: ticket.created, cron: '0 9 * * *',\n"
+        "     steps: [{action: add_note, with: {text: x}}]}\n",
     )
     found = "\n".join(messages(load(wf_dir, config)))
     assert "needs `cron:`" in found

@@ -34,9 +34,14 @@ async def hook_server(aiohttp_server: Any, statuses: list[int]) -> tuple[Any, li
 
 
 def hook_step(url: str, retries: int = 2) -> str:
-    body = "{ticket: '{{ ticket.number }}', who: '{{ requester.name }}', text: '{{ ticket.subject }}', fixed: [1, true]}"
-    return (f"[{{action: call_webhook, with: {{url: '{url}', retries: {retries}, retry_delay: 0s,"
-            f" headers: {{X-Token: abc}}, body: {body}}}}}]")  # fmt: skip
+    body = (
+        "{ticket: '{{ ticket.number }}', who: '{{ requester.name }}',"
+        " text: '{{ ticket.subject }}', fixed: [1, true]}"
+    )
+    return (
+        f"[{{action: call_webhook, with: {{url: '{url}', retries: {retries}, retry_delay: 0s,"
+        f" headers: {{X-Token: abc}}, body: {body}}}}}]"
+    )
 
 
 async def failures(sb: Sandbox, number: int) -> list[TicketEvent]:

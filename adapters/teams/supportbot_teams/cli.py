@@ -1,7 +1,7 @@
 """`supportbot teams manifest`: write the Teams app package for this bot.
 
-The core CLI calls `add_commands(subparsers)`; the chosen sub-command's `func(args)` returns
-the exit code.
+The core CLI finds `add_commands` through the `supportbot.cli` entry point and passes it its
+subparsers; leaf parsers set `handler(args) -> int` (the exit code), as the core dispatches.
 """
 
 from __future__ import annotations
@@ -21,20 +21,23 @@ LISTED_COMMANDS = (
 )  # fmt: skip
 
 
-def add_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
-    teams = subparsers.add_parser("teams", help="Microsoft Teams tools")
-    actions = teams.add_subparsers(dest="teams_command", required=True, metavar="COMMAND")
+def add_commands(subparsers: Any) -> None:
+    """Add `teams manifest` (`subparsers` from `ArgumentParser.add_subparsers`)."""
+    teams = subparsers.add_parser("teams", help="Microsoft Teams adapter tools")
+    actions = teams.add_subparsers(metavar="ACTION")
     build = actions.add_parser(
-        "manifest", help="build the Teams app package (manifest.json and icons, zipped)"
+        "manifest",
+        help="build the Teams app package (manifest.json and icons, zipped)",
+        description="Write the zip to upload in Teams (Apps › Manage your apps › Upload an app).",
     )
     build.add_argument("--bot-id", help="the bot's Microsoft App ID (default: $MICROSOFT_APP_ID)")
-    build.add_argument("--name", default="Support", help="the app's name in Teams")
+    build.add_argument("--name", help="the app's name in Teams (default: the config's desk_name)")
+    build.add_argument("--public-url", help="the desk's public URL (default: the config's)")
     build.add_argument("--app-version", default="1.0.0", help="raise it for each new upload")
-    build.add_argument("--public-url", help="the bot's URL (default: $SUPPORTBOT_PUBLIC_URL)")
     build.add_argument(
         "-o", "--output", type=Path, default=Path("supportbot-teams.zip"), help="the zip to write"
     )
-    build.set_defaults(func=run_manifest)
+    build.set_defaults(handler=write_package)
 
 
 def bot_commands() -> list[BotCommand]:
@@ -45,14 +48,19 @@ def bot_commands() -> list[BotCommand]:
     ]
 
 
-def run_manifest(args: argparse.Namespace) -> int:
-    public_url = args.public_url or os.environ.get("SUPPORTBOT_PUBLIC_URL", "")
+def write_package(args: argparse.Namespace) -> int:
+    name, public_url = args.name, args.public_url
+    if name is None or public_url is None:
+        from supportbot.cli import read_config  # the core's config lookup (--config, env)
+
+        config = read_config(args)
+        name, public_url = name or config.desk_name, public_url or config.public_url
     app = TeamsApp(
         bot_id=(args.bot_id or os.environ.get("MICROSOFT_APP_ID", "")).strip(),
         commands=bot_commands(),
-        name=args.name,
+        name=name,
         version=args.app_version,
-        valid_domains=(domain_of(public_url),) if public_url else (),
+        valid_domains=(domain_of(public_url),),
     )
     try:
         package = app_package(app)

@@ -11,8 +11,10 @@ Each needs the service URL, bot account and tenant of a stored conversation refe
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import aiohttp
 from botbuilder.schema import (
@@ -23,6 +25,7 @@ from botbuilder.schema import (
     ConversationParameters,
     ConversationReference,
 )
+from botframework.connector.aio import ConnectorClient
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from supportbot.adapter import DeliveryError, Directory
@@ -36,6 +39,9 @@ from supportbot_teams.render import CONTENT_TYPE, Card, render, render_form, sum
 
 _CHANNEL_SUFFIXES = ("@thread.tacv2", "@thread.skype")
 _RETRYABLE_STATUS = frozenset({408, 425, 429})
+QUICK_RETRIES = 2
+MAX_QUICK_DELAY = 5.0  # seconds; a longer Retry-After is the outbox's job
+Operation = Callable[[ConnectorClient], Awaitable[Any]]
 
 
 class TeamsSender:
@@ -59,9 +65,11 @@ class TeamsSender:
         reference = await self._reference(conversation)
         activity.id = ref.message_id
         activity.conversation = reference.conversation
-        async with _delivering(f"update {ref.message_id} in {conversation}"):
-            client = await self.connectors.get(reference.service_url)
-            await client.conversations.update_activity(conversation, ref.message_id, activity)
+        await self._call(
+            f"update {ref.message_id} in {conversation}",
+            reference.service_url,
+            lambda c: c.conversations.update_activity(conversation, ref.message_id, activity),
+        )
         return ref
 
     async def direct(self, user_id: str, message: Message) -> MessageRef:
@@ -104,9 +112,11 @@ class TeamsSender:
         reference = await self._reference(conversation)
         activity.conversation = reference.conversation
         activity.from_property = reference.bot
-        async with _delivering(f"post to {conversation}"):
-            client = await self.connectors.get(reference.service_url)
-            response = await client.conversations.send_to_conversation(conversation, activity)
+        response = await self._call(
+            f"post to {conversation}",
+            reference.service_url,
+            lambda c: c.conversations.send_to_conversation(conversation, activity),
+        )
         return str(getattr(response, "id", "") or "")
 
     async def _new_thread(self, channel_id: str, activity: Activity) -> MessageRef:
@@ -119,9 +129,11 @@ class TeamsSender:
             activity=activity,
             tenant_id=tenant,
         )
-        async with _delivering(f"start a thread in {channel_id}"):
-            client = await self.connectors.get(reference.service_url)
-            created = await client.conversations.create_conversation(params)
+        created = await self._call(
+            f"start a thread in {channel_id}",
+            reference.service_url,
+            lambda c: c.conversations.create_conversation(params),
+        )
         root = str(created.activity_id or ids.split_thread(created.id or "")[1] or "")
         return MessageRef(PLATFORM, channel_id, root, root)
 
@@ -137,11 +149,33 @@ class TeamsSender:
             channel_data=_tenant_data(tenant),
             tenant_id=tenant,
         )
-        async with _delivering(f"open a chat with {user_id}"):
-            client = await self.connectors.get(reference.service_url)
-            created = await client.conversations.create_conversation(params)
+        created = await self._call(
+            f"open a chat with {user_id}",
+            reference.service_url,
+            lambda c: c.conversations.create_conversation(params),
+        )
         chat = str(created.id or "")
+        # Remember the chat, so the next message to this person needs no new conversation.
+        account = ConversationAccount(id=chat, conversation_type="personal", tenant_id=tenant)
+        reference.conversation, reference.user = account, ChannelAccount(id=user_id)
+        await self.refs.save(reference.serialize(), [chat, user_id])
         return MessageRef(PLATFORM, chat, await self._send(chat, activity))
+
+    async def _call(self, what: str, service_url: str, operation: Operation) -> Any:
+        """Run one REST call; retry a 429 or 5xx quickly a few times (as Teams asks, after
+        `Retry-After`), then leave the rest to the core's outbox as a `DeliveryError`."""
+        attempt = 0
+        while True:
+            async with _delivering(what):
+                client = await self.connectors.get(service_url)
+                try:
+                    return await operation(client)
+                except HttpOperationError as exc:
+                    delay = quick_retry_delay(exc, attempt)
+                    if delay is None:
+                        raise
+            attempt += 1
+            await asyncio.sleep(delay)
 
     # -- where things go ---------------------------------------------------------------------
     async def _reference(self, conversation: str, *, chat: bool = False) -> ConversationReference:
@@ -180,6 +214,20 @@ def card_activity(card: Card, text: str) -> Activity:
 
 def _tenant_data(tenant: str | None) -> dict[str, dict[str, str]]:
     return {"tenant": {"id": tenant}} if tenant else {}
+
+
+def quick_retry_delay(exc: HttpOperationError, attempt: int) -> float | None:
+    """Seconds to wait before retrying now, or None to give up (the outbox retries later)."""
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", 0) or 0
+    if attempt >= QUICK_RETRIES or not (status == 429 or status >= 500):
+        return None
+    header = (getattr(response, "headers", None) or {}).get("Retry-After")
+    try:
+        delay = float(header) if header is not None else 0.5 * 2**attempt
+    except ValueError:  # an HTTP date: too far ahead for a quick retry
+        return None
+    return delay if 0 <= delay <= MAX_QUICK_DELAY else None
 
 
 @asynccontextmanager

@@ -190,8 +190,9 @@ function repliesTo(rootId) {
   return [...state.messages.values()].filter((m) => m.thread === rootId);
 }
 
+// A message with structure (a ticket card, an approval, a poll) is drawn as a card; a note is text.
 function isCard(m) {
-  return m.title_html || m.fields.length || m.buttons.length || m.choices.length || m.kind;
+  return m.title_html || m.fields.length || m.buttons.length || m.choices.length || m.context_html.length;
 }
 
 function messageNode(m, { inThread }) {

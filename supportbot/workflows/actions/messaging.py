@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from supportbot.config import Config, PlatformIds
 from supportbot.events import ConversationRef
-from supportbot.intents import PostMessage, PostToTicket, Purpose, SendDirect
+from supportbot.intents import PostMessage, PostToTicket, SendDirect
 from supportbot.markup import group_mention
 from supportbot.messages import Message
 from supportbot.tickets.view import TicketView
@@ -45,24 +47,25 @@ async def reply(ctx: ActionContext, p: Reply) -> None:
 
 async def post(ctx: ActionContext, p: Post) -> None:
     ticket = await ctx.ticket() if ctx.happening.ticket_id is not None else None
-    message = Message(text=ctx.render(p.template, ticket), kind="workflow.post")
+    message = Message(text=ctx.render_internal(p.template, ticket), kind="workflow.post")
     if p.channel == "thread":
         if ticket is None:
             raise LookupError("`channel: thread` needs a ticket")
         ctx.emit(PostToTicket(ticket.number, message, "internal"))  # the card threads
         return
-    ctx.emit(PostMessage(channel_ref(ctx.desk.config, p.channel, ticket), message))
+    for to in channel_refs(ctx.desk.config, p.channel, ticket, ctx.desk.adapters):
+        ctx.emit(PostMessage(to, message))
 
 
 async def notify(ctx: ActionContext, p: Notify) -> None:
     ticket = await ctx.ticket() if ctx.happening.ticket_id is not None else None
     kind, _, name = p.to.partition(":")
     if kind in ("department", "team"):
-        to = channel_ref(ctx.desk.config, p.to, ticket)
-        text = ctx.render(p.template, ticket)
+        text = ctx.render_internal(p.template, ticket)
         if kind == "department":
             text = f"{group_mention(name)} {text}"
-        ctx.emit(PostMessage(to, Message(text=text, kind="workflow.notify")))
+        for to in channel_refs(ctx.desk.config, p.to, ticket, ctx.desk.adapters):
+            ctx.emit(PostMessage(to, Message(text=text, kind="workflow.notify")))
         return
     if p.to == "requester":
         if ticket is not None:
@@ -80,7 +83,9 @@ def people_for(config: Config, recipient: str, ticket: TicketView | None) -> lis
         return [ticket.assignee.handle] if ticket and ticket.assignee else []
     if kind == "person":
         return [name]
-    return [p.id for p in config.people if name in p.roles]  # role:NAME
+    holders = [p for p in config.people if name in p.roles]  # role:NAME
+    on_duty = [p.id for p in holders if p.on_duty]
+    return on_duty or [p.id for p in holders]  # nobody on duty: better everyone than no one
 
 
 def direct_message(
@@ -93,15 +98,16 @@ def direct_message(
     platform = _pick_platform(person.identities, ticket.origin_platform if ticket else None)
     # Staff read notifications in their own language, not the requester's.
     text = ctx.templates.render(template, person.locale, **ctx.values(ticket))
-    purpose = Purpose(ticket.number, "internal") if ticket else None
     return SendDirect(
-        platform, person.identities[platform], Message(text=text, kind="workflow.notify"), purpose
+        platform, person.identities[platform], Message(text=text, kind="workflow.notify")
     )
 
 
-def channel_ref(config: Config, channel: str, ticket: TicketView | None) -> ConversationRef:
-    """A configured channel, on the ticket's platform when it has one there."""
-    preferred = ticket.origin_platform if ticket else None
+def channel_refs(
+    config: Config, channel: str, ticket: TicketView | None, running: Collection[str]
+) -> list[ConversationRef]:
+    """Where a configured channel is: on the ticket's platform when it is there, else on every
+    platform whose adapter runs (the first listed when none does, so the outbox keeps it)."""
     kind, _, name = channel.partition(":")
     ids: PlatformIds = {}
     if kind == "team":
@@ -114,8 +120,11 @@ def channel_ref(config: Config, channel: str, ticket: TicketView | None) -> Conv
         ids = getattr(config, channel)
     if not ids:
         raise LookupError(f"no channel is configured for {channel!r}")
-    platform = _pick_platform(ids, preferred)
-    return ConversationRef(platform, ids[platform])
+    if ticket is not None and ticket.origin_platform in ids:
+        platforms = [ticket.origin_platform]
+    else:
+        platforms = [p for p in ids if p in running] or [next(iter(ids))]
+    return [ConversationRef(p, ids[p]) for p in platforms]
 
 
 def _pick_platform(ids: PlatformIds, preferred: str | None) -> str:

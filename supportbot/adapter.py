@@ -19,6 +19,7 @@ from supportbot.config import Config
 from supportbot.events import AnyEvent, MessageRef
 from supportbot.intents import Intent, UpdateMessage
 from supportbot.messages import Message
+from supportbot.templates import Templates
 
 ENTRY_POINT_GROUP = "supportbot.adapters"
 
@@ -98,6 +99,7 @@ class AdapterContext:
     directory: Directory
     sessions: async_sessionmaker[AsyncSession]
     public_url: str = "http://127.0.0.1:8080"
+    templates: Templates | None = None  # the desk's catalogs (admin overrides included)
     on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 

@@ -62,25 +62,22 @@ class Courier:
     async def resolve(self, intent: Intent) -> list[Intent]:
         if not isinstance(intent, PostToTicket):
             return [intent]
+        if intent.audience == "requester":
+            return [await self._to_requester(intent)]
         return [
             PostMessage(to=to, message=intent.message, purpose=intent.purpose)
             for to in await self._ticket_targets(intent)
         ]
 
     async def _ticket_targets(self, intent: PostToTicket) -> list[ConversationRef]:
-        if intent.audience == "requester":
-            return [await self.requester_conversation(intent.ticket_id)]
         kinds = {"internal": "card", "handoff": "handoff"}
         links = await self.tickets.links(intent.ticket_id, kinds.get(intent.audience, "card"))
-        if intent.audience == "handoff" and intent.department:
+        if intent.audience == "handoff":
             wanted = {
                 h.id
                 for h in await self.tickets.open_handoffs(intent.ticket_id)
-                if h.department == intent.department
+                if intent.department in (None, h.department)
             }
-            links = [ln for ln in links if ln.ref_id in wanted]
-        elif intent.audience == "handoff":
-            wanted = {h.id for h in await self.tickets.open_handoffs(intent.ticket_id)}
             links = [ln for ln in links if ln.ref_id in wanted]
         return [
             ConversationRef(ln.platform, ln.channel_id, ln.thread_id)
@@ -88,15 +85,31 @@ class Courier:
             if ln.platform in self.adapters
         ]
 
-    async def requester_conversation(self, ticket_id: int) -> ConversationRef:
-        t = await self.tickets.get(ticket_id)
+    async def _to_requester(self, intent: PostToTicket) -> Intent:
+        """Where the requester asked: their thread, their direct chat, or a DM to them."""
+        t = await self.tickets.get(intent.ticket_id)
         if t.origin_platform == "intake":
-            return ConversationRef("intake", str(t.number))
-        thread = t.origin_thread or (None if t.origin_channel.startswith("D") else t.origin_message)
-        links = await self.tickets.links(ticket_id, "requester")
-        if links:
-            thread = links[0].thread_id or None
-        return ConversationRef(t.origin_platform, t.origin_channel, thread)
+            return PostMessage(
+                ConversationRef("intake", str(t.number)), intent.message, intent.purpose
+            )
+        links = await self.tickets.links(intent.ticket_id, "requester")
+        thread = links[0].thread_id if links else t.origin_thread
+        if thread:
+            return PostMessage(
+                ConversationRef(t.origin_platform, t.origin_channel, thread),
+                intent.message,
+                intent.purpose,
+            )
+        if t.origin_channel:  # a ticket opened in a direct chat with the bot
+            return PostMessage(
+                ConversationRef(t.origin_platform, t.origin_channel, None, True),
+                intent.message,
+                intent.purpose,
+            )
+        user = self.tickets.people.user_id(t.requester.handle, t.origin_platform)
+        return SendDirect(
+            t.origin_platform, user or t.requester.handle, intent.message, intent.purpose
+        )
 
     async def _send(self, intent: Intent) -> MessageRef | None:
         platform = platform_of(intent)

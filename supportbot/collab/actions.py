@@ -25,6 +25,8 @@ from supportbot.workflows.registry import Registry
 
 
 class RaisePriority(BaseModel):
+    """Raise the ticket's priority by `steps` towards P1 (never above P1)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     steps: int = Field(default=1, ge=1, le=3, description="how many steps towards P1")

@@ -7,7 +7,7 @@ the requesting agent what was decided.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,6 +35,11 @@ TIMEOUT = "collab.approval.timeout"
 
 
 class RequestApproval(BaseModel):
+    """Post an approval card in the ticket's thread for the pending escalation, mentioning its
+    approvers; remind them every `remind_every`, and after `timeout` hand the decision to the
+    admins.
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     approvers: Literal["role:lead", "role:admin"] = Field(
@@ -81,7 +86,7 @@ async def _escalation_of(desk: Desk, ctx: ActionContext) -> Escalation:
 async def _plan(
     desk: Desk,
     esc: Escalation,
-    deadline: Any,
+    deadline: datetime,
     every: timedelta | None,
     *,
     final: bool,
@@ -108,7 +113,9 @@ async def _plan(
         )
 
 
-async def _remind_at(desk: Desk, esc: Escalation, at: Any, payload: dict[str, Any], n: int) -> None:
+async def _remind_at(
+    desk: Desk, esc: Escalation, at: datetime, payload: dict[str, Any], n: int
+) -> None:
     await desk.timers.schedule(
         kind=REMIND,
         due_at=at,
@@ -120,8 +127,6 @@ async def _remind_at(desk: Desk, esc: Escalation, at: Any, payload: dict[str, An
 
 # -- timers --------------------------------------------------------------------------------------
 async def on_remind(desk: Desk, timer: DueTimer, turn: Turn) -> None:
-    from datetime import datetime
-
     esc = await desk.tickets.escalation(int(timer.payload["escalation_id"]))
     if esc.status != "pending" or esc.level != timer.payload.get("level"):
         return  # decided, or handed to the admins (who get their own reminders)

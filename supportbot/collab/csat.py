@@ -37,6 +37,10 @@ SCALES = {5: (1, 2, 3, 4, 5), 3: (1, 3, 5)}
 
 
 class CsatPollParams(BaseModel):
+    """After `delay`, ask the requester how satisfied they are (1–5) in their own conversation; one
+    poll per ticket, sampling and cool-down from the config.
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     scale: Literal[3, 5] = Field(default=5, description="5 faces (1–5) or 3 (scored 1, 3, 5)")
@@ -49,6 +53,10 @@ class CsatPollParams(BaseModel):
 
 
 class OfferReopen(BaseModel):
+    """Post in the ticket's thread, mentioning the team's leads, with a button to reopen the
+    ticket.
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     template: TemplateName = "collab.csat.offer_reopen"

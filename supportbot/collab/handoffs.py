@@ -43,6 +43,8 @@ def _department(value: str, info: ValidationInfo) -> str:
 
 
 class HandoffParams(BaseModel):
+    """Open a hand-off to a department; `handoff.opened` then posts its thread."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     department: Annotated[str, AfterValidator(_department)] = Field(
@@ -56,6 +58,10 @@ class HandoffParams(BaseModel):
 
 
 class HandoffThread(BaseModel):
+    """On `handoff.opened`: post the linked thread in the department's channel (customer, priority,
+    what was tried, Accept/Done) and plan its acceptance SLA.
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -156,7 +162,7 @@ async def handoff_card(
         callout=callout or "",
         number=ticket.number,
         team=ticket.team,
-        status=status,
+        status=markup.Safe(status),  # already markup
     )
     buttons: list[Button] = []
     if h.status == "open":

@@ -41,6 +41,10 @@ def _receiver(value: str, info: ValidationInfo) -> str:
 
 
 class Shoutout(BaseModel):
+    """Give points to the assignee, the actor or a person, and post a shout-out in the kudos
+    channel (once per ticket and workflow).
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     to: Annotated[str, AfterValidator(_receiver)] = Field(

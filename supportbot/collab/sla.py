@@ -31,6 +31,10 @@ NOTICE_KINDS = {"warning": "sla.warning", "breached": "sla.breached"}
 
 
 class PlanSla(BaseModel):
+    """Plan the ticket's SLA clocks again from its current state (priority, replies, waiting,
+    resolved).
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -122,7 +126,7 @@ def _notify(desk: Desk, ticket: TicketView, d: clocks.Deadline, due: datetime, t
     """`due`: when the clock runs out (for a warning, later than the warning itself)."""
     values = {
         "t": ticket,
-        "clock": reach.render(desk, f"collab.sla.clock.{d.clock}"),
+        "clock": markup.Safe(reach.render(desk, f"collab.sla.clock.{d.clock}")),
         "due": reach.local_time(desk, due),
         "target": d.target,
     }
@@ -135,7 +139,10 @@ def _notify(desk: Desk, ticket: TicketView, d: clocks.Deadline, due: datetime, t
             "collab.sla.warning_dm",
             locale,
             kind="sla.warning",
-            **{**values, "clock": reach.render(desk, f"collab.sla.clock.{d.clock}", locale)},
+            **{
+                **values,
+                "clock": markup.Safe(reach.render(desk, f"collab.sla.clock.{d.clock}", locale)),
+            },
         )
         message = reach.direct(desk, ticket.assignee.handle, dm, ticket.origin_platform)
         if message is not None:
@@ -161,7 +168,7 @@ async def sla_text(desk: Desk, ticket: TicketView) -> str | None:
         return None
     d = breaches[0]
     name = "collab.sla.overdue" if d.due <= desk.clock.now() else "collab.sla.due"
-    clock = reach.render(desk, f"collab.sla.clock.{d.clock}")
+    clock = markup.Safe(reach.render(desk, f"collab.sla.clock.{d.clock}"))
     return markup.to_plain(reach.render(desk, name, clock=clock, due=reach.local_time(desk, d.due)))
 
 

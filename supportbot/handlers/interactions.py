@@ -130,7 +130,8 @@ async def _new_ticket_form(desk: Desk, ev: FormSubmitted, who: str, turn: Turn) 
             subject=ev.values.get("subject") or body,
             body=body,
             origin_platform=ev.platform,
-            origin_channel=ev.conversation.channel_id,
+            # a form from a channel: answer the requester by DM, not in the channel
+            origin_channel=ev.conversation.channel_id if ev.conversation.is_direct else "",
             kind=kind,
             priority=ev.values.get("priority") or "P3",
         ),

@@ -94,7 +94,8 @@ class HistoryGenerator:
             yield batch
 
     def _poisson(self, lam: float) -> int:
-        # Knuth's method: fine for the small hourly rates used here.
+        if lam > 50:  # Knuth's method costs O(lam) and underflows; the normal is close enough
+            return max(0, round(self.rng.gauss(lam, math.sqrt(lam))))
         limit, k, p = math.exp(-lam), 0, 1.0
         while True:
             p *= self.rng.random()

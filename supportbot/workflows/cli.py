@@ -36,6 +36,9 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     schema = commands.add_parser("schema", help="print the JSON Schema of workflow files")
     schema.set_defaults(handler=schema_command, func=schema_command)
 
+    ref = commands.add_parser("reference", help="print triggers, conditions and actions (Markdown)")
+    ref.set_defaults(handler=reference_command, func=reference_command)
+
     test = commands.add_parser("test", help="run scenario files (default: <workflows>/scenarios)")
     test.add_argument("paths", nargs="*", type=Path)
     test.set_defaults(handler=test_command, func=test_command)
@@ -44,7 +47,7 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     replay.add_argument("--since", default="30d", help="how far back, e.g. 7d (default 30d)")
     replay.set_defaults(handler=replay_command, func=replay_command)
 
-    for sub in (validate, schema, test, replay):
+    for sub in (validate, schema, ref, test, replay):
         # SUPPRESS: without the option here, the main parser's `--config` value stays.
         sub.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config file")
 
@@ -84,6 +87,13 @@ def validate_command(args: argparse.Namespace) -> int:
 
 def schema_command(args: argparse.Namespace) -> int:
     print(json.dumps(workflow_schema(default_registry()), indent=2, ensure_ascii=False))
+    return 0
+
+
+def reference_command(args: argparse.Namespace) -> int:
+    from supportbot.workflows.reference import reference
+
+    print(reference(default_registry()))
     return 0
 
 

@@ -136,27 +136,50 @@ def _ticket_attr(name: str) -> Any:
 
 def register(registry: Registry) -> None:
     c = registry.condition
-    c("text.contains", str | list[str] | TextOptions)(text_contains)
-    c("text.contains_any", str | list[str] | TextOptions)(text_contains_any)
-    c("text.matches", Regex | RegexOptions)(text_matches)
-    c("source.platform", str | list[str])(lambda v: _one_of(v, lambda f: f.platform))
-    c("source.channel", str | list[str])(lambda v: _one_of(v, lambda f: f.channel))
-    c("requester.organization", OrganizationName | list[OrganizationName])(
-        lambda v: _one_of(v, lambda f: f.ticket.requester.organization if f.ticket else None)
+    text_value = str | list[str] | TextOptions
+    c("text.contains", text_value, "the text contains this (or all of these)")(text_contains)
+    c("text.contains_any", text_value, "the text contains at least one of these")(text_contains_any)
+    c("text.matches", Regex | RegexOptions, "the text matches this regular expression")(
+        text_matches
     )
-    c("requester.tier", Tier | list[Tier])(
+    c("source.platform", str | list[str], "where it came from: slack, teams, intake, …")(
+        lambda v: _one_of(v, lambda f: f.platform)
+    )
+    c("source.channel", str | list[str], "the platform channel id it came from")(
+        lambda v: _one_of(v, lambda f: f.channel)
+    )
+    c(
+        "requester.organization",
+        OrganizationName | list[OrganizationName],
+        "the requester's organisation (config `organizations`)",
+    )(lambda v: _one_of(v, lambda f: f.ticket.requester.organization if f.ticket else None))
+    c("requester.tier", Tier | list[Tier], "the requester organisation's tier")(
         lambda v: _one_of(v, lambda f: f.ticket.requester.tier if f.ticket else None)
     )
-    c("priority", Priority | list[Priority])(lambda v: _one_of(v, _ticket_attr("priority")))
-    c("category", str | list[str])(lambda v: _one_of(v, _ticket_attr("category")))
-    c("team", TeamName | list[TeamName])(lambda v: _one_of(v, _ticket_attr("team")))
-    c("status", str | list[str])(lambda v: _one_of(v, _ticket_attr("status")))
-    c("tags", str | list[str])(_tags)
-    c("assigned", StrictBool)(lambda v: lambda f: bool(f.ticket and f.ticket.assignee) is v)
-    c("business_hours", StrictBool)(lambda v: lambda f: f.open_now is v)
-    c("ticket.age", CompareDuration)(_age)
-    c("csat.score", int | Compare)(_csat)
-    c("actor.role", ActorRole | list[ActorRole])(_actor_role)
+    c("priority", Priority | list[Priority], "the ticket's priority")(
+        lambda v: _one_of(v, _ticket_attr("priority"))
+    )
+    c("category", str | list[str], "the ticket's category")(
+        lambda v: _one_of(v, _ticket_attr("category"))
+    )
+    c("team", TeamName | list[TeamName], "the ticket's team")(
+        lambda v: _one_of(v, _ticket_attr("team"))
+    )
+    c("status", str | list[str], "new, assigned, waiting or resolved")(
+        lambda v: _one_of(v, _ticket_attr("status"))
+    )
+    c("tags", str | list[str], "the ticket has this tag (or all of these)")(_tags)
+    c("assigned", StrictBool, "somebody has the ticket")(
+        lambda v: lambda f: bool(f.ticket and f.ticket.assignee) is v
+    )
+    c("business_hours", StrictBool, "now is inside config `business_hours` (zone, holidays)")(
+        lambda v: lambda f: f.open_now is v
+    )
+    c("ticket.age", CompareDuration, "time since the ticket was opened, e.g. {gt: 2h}")(_age)
+    c("csat.score", int | Compare, "the CSAT score of a csat.received, e.g. 5 or {lt: 3}")(_csat)
+    c("actor.role", ActorRole | list[ActorRole], "the role of who acted (customer: no role)")(
+        _actor_role
+    )
 
 
 def _tags(value: str | list[str]) -> Predicate:

@@ -52,9 +52,7 @@ class ActionContext:
     def emit(self, intent: Intent) -> None:
         self.turn.emit(intent)
 
-    def render(
-        self, template: str, ticket: TicketView | None, *, locale: str | None = None
-    ) -> str:
+    def render(self, template: str, ticket: TicketView | None, *, locale: str | None = None) -> str:
         """Render a catalog template: in `locale`, else the ticket's (the requester's) language."""
         chosen = locale or (ticket.locale if ticket else self.desk.config.locale)
         return self.templates.render(template, chosen, **self.values(ticket))

@@ -183,26 +183,26 @@ class WorkflowEngine:
 
     # -- timers ------------------------------------------------------------------------------
     async def _resume(self, desk: Any, timer: DueTimer, turn: Turn) -> None:
-        """Continue a workflow after `wait`, unless the workflow was changed or removed since."""
+        """Continue a workflow after `wait`, unless the workflow was changed or removed since.
+
+        Resuming an edited workflow by step number could run the wrong step; dropping it is
+        the safe choice, and the audit trail says so.
+        """
         payload = timer.payload
-        wf = self.workflows.get(str(payload.get("workflow")))
+        name = str(payload.get("workflow"))
+        wf = self.workflows.get(name)
         happening = happening_from_json(dict(payload.get("happening") or {}))
-        if wf is None or wf.digest != payload.get("digest"):
-            log.info(
-                "not resuming %s: the workflow changed or was removed", payload.get("workflow")
-            )
-            await self.desk.tickets.record_event(
-                ticket_id=happening.ticket_id,
-                kind="workflow.dropped",
-                data={
-                    "workflow": payload.get("workflow"),
-                    "step": payload.get("step"),
-                    "reason": "the workflow was changed or removed while waiting",
-                },
-                source=f"workflow:{payload.get('workflow')}",
-            )
+        if wf is not None and wf.digest == payload.get("digest"):
+            await self._steps(wf, int(payload.get("step", 0)), happening, turn)
             return
-        await self._steps(wf, int(payload.get("step", 0)), happening, turn)
+        log.info("not resuming %s: the workflow changed or was removed", name)
+        reason = "the workflow was changed or removed while waiting"
+        await self.desk.tickets.record_event(
+            ticket_id=happening.ticket_id,
+            kind="workflow.dropped",
+            data={"workflow": name, "step": payload.get("step"), "reason": reason},
+            source=f"workflow:{name}",
+        )
 
     async def _scheduled(self, desk: Any, timer: DueTimer, turn: Turn) -> None:
         payload = timer.payload

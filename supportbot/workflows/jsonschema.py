@@ -17,7 +17,8 @@ def workflow_schema(registry: Registry) -> dict[str, Any]:
     for spec in registry.actions:
         step_model = create_model(
             f"Step_{spec.name}",
-            __config__=ConfigDict(extra="forbid", populate_by_name=True),
+            __config__=ConfigDict(extra="forbid", populate_by_name=True, title=spec.name),
+            __doc__=spec.doc or None,
             action=(Literal[spec.name], ...),  # type: ignore[arg-type]
             with_=(spec.params, Field(alias="with")),
         )
@@ -60,7 +61,7 @@ def condition_schema(registry: Registry, defs: dict[str, Any]) -> dict[str, Any]
     for spec in registry.conditions:
         sub = TypeAdapter(spec.schema_type).json_schema(ref_template="#/$defs/{model}")
         defs.update(sub.pop("$defs", {}))
-        props[spec.name] = sub
+        props[spec.name] = {**sub, "description": spec.doc} if spec.doc else sub
     return {
         "type": "object",
         "properties": props,

@@ -175,29 +175,26 @@ class _FileReader:
         condition = compiler.compile(data.get("if"), (*path, "if"))
         self.problems += compiler.problems
         steps = self.steps(data.get("steps"), (*path, "steps"), trigger)
+        enabled, description = self.flags(data, path)
+        if len(self.problems) > before or name is None or trigger is None:
+            return None
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        line = self.doc.where(path)[0]
+        workflow = Workflow(
+            name, trigger, condition, tuple(steps), self.doc.file, line, digest, cron,
+            description, enabled,
+        )  # fmt: skip
+        self.seen[name] = workflow
+        return workflow
+
+    def flags(self, data: dict[str, Any], path: YamlPath) -> tuple[bool, str]:
         enabled = data.get("enabled", True)
         if not isinstance(enabled, bool):
             self.problem((*path, "enabled"), "`enabled` must be true or false")
         description = data.get("description", "")
         if not isinstance(description, str):
             self.problem((*path, "description"), "`description` must be text")
-        if len(self.problems) > before or name is None or trigger is None:
-            return None
-        digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-        workflow = Workflow(
-            name,
-            trigger,
-            condition,
-            tuple(steps),
-            self.doc.file,
-            self.doc.where(path)[0],
-            digest,
-            cron,
-            description,
-            enabled is True,
-        )
-        self.seen[name] = workflow
-        return workflow
+        return enabled is True, str(description)
 
     def name(self, data: dict[str, Any], path: YamlPath) -> str | None:
         name = data.get("name")

@@ -68,6 +68,11 @@ class ActionSpec:
     needs_ticket: bool = True  # refused in workflows whose trigger carries no ticket
     pauses: bool = False  # the engine stops after it and resumes from a timer (`wait`)
 
+    @property
+    def doc(self) -> str:
+        """What the action does: the first paragraph of its parameter model's docstring."""
+        return " ".join((self.params.__doc__ or "").strip().split("\n\n")[0].split())
+
 
 @dataclass(frozen=True, slots=True)
 class ConditionSpec:
@@ -75,6 +80,7 @@ class ConditionSpec:
     value: TypeAdapter[Any]
     factory: ConditionFactory
     schema_type: Any  # the annotation, for the JSON Schema
+    doc: str = ""
 
 
 RESERVED_CONDITIONS = frozenset({"all", "any", "not"})
@@ -101,16 +107,15 @@ class Registry:
         return add
 
     def condition(
-        self, name: str, value_type: Any
+        self, name: str, value_type: Any, doc: str = ""
     ) -> Callable[[ConditionFactory], ConditionFactory]:
         """Decorator registering `factory(value) -> predicate` as the condition `name`."""
 
         def add(factory: ConditionFactory) -> ConditionFactory:
             if name in self._conditions or name in RESERVED_CONDITIONS:
                 raise RegistryError(f"condition {name!r} is registered twice or reserved")
-            self._conditions[name] = ConditionSpec(
-                name, TypeAdapter(value_type), factory, value_type
-            )
+            spec = ConditionSpec(name, TypeAdapter(value_type), factory, value_type, doc)
+            self._conditions[name] = spec
             return factory
 
         return add

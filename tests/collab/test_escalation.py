@@ -141,3 +141,13 @@ async def test_the_command_approves_in_the_ticket_thread(config: Config, tmp_pat
         esc = await h.desk.tickets.escalation(1)
         assert esc.status == "approved"
         assert not posts(h, kind="handoff")  # no department named: no hand-off
+
+
+async def test_the_deny_command_needs_a_pending_escalation(config: Config, tmp_path: Path) -> None:
+    async with desk(config, tmp_path) as h:
+        number, _, _ = await _escalate(h)
+        await h.command("lena", f"deny {number} Not an engineering issue")
+        told = dms(h, "aiko", kind="escalation.denied")[-1].message.text
+        assert "Not an engineering issue" in told
+        await h.command("lena", f"deny {number} twice")
+        assert "no escalation waiting" in h.chat.ephemerals("lena")[-1].message.text

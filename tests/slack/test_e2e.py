@@ -152,9 +152,12 @@ async def test_concurrent_claim_clicks_have_one_winner(desk: SlackHarness) -> No
     assert [r.status for r in responses] == [200, 200]
     (loser,) = await wait_for(lambda: desk.api.named("chat.postEphemeral"))
     winner = ({"U0AGENT1", "U0AGENT2"} - {loser.args["user"]}).pop()
-    updates = updates_of(desk.api, card.answer["ts"])
-    await wait_for(lambda: any(f"<@{winner}>" in mentions_in(u) for u in updates))
-    assert not any(f"<@{loser.args['user']}>" in mentions_in(u) for u in updates)
+
+    def shown(user: str) -> bool:
+        return any(f"<@{user}>" in mentions_in(u) for u in updates_of(desk.api, card.answer["ts"]))
+
+    await wait_for(lambda: shown(winner))
+    assert not shown(loser.args["user"])
     assert "already claimed" in json.dumps(loser.args)
 
 
@@ -197,7 +200,7 @@ async def test_escalation_form_approval_and_department_thread(desk: SlackHarness
     assert opened.args["trigger_id"] == "trig-esc"
     assert opened.args["view"]["callback_id"] == "escalation.request"
 
-    values = {
+    values: dict[str, dict[str, Any]] = {
         "reason": {"reason": {"type": "plain_text_input", "value": "Billing is down for all"}},
         "department": {
             "department": {"type": "static_select", "selected_option": {"value": "engineering"}}
@@ -249,3 +252,50 @@ async def test_resolve_sends_a_csat_poll_and_the_score_is_recorded(desk: SlackHa
     await wait_for(thanked)
     assert (await tickets.csat_poll(poll_id)).score == 5
     assert card  # the card was there all along
+
+
+async def test_customer_replies_in_their_thread_reach_the_ticket_thread(desk: SlackHarness) -> None:
+    card = await open_ticket(desk)
+    await desk.post_json(fixture_json("event_message_thread_reply.json"))
+
+    def relayed() -> list[Any]:
+        return [
+            c
+            for c in posts_to(desk.api, SUPPORT)
+            if c.args.get("thread_ts") == card.answer["ts"]
+            and "it works again" in json.dumps(c.args)
+        ]
+
+    await wait_for(relayed)
+
+
+def direct_message() -> dict[str, Any]:
+    body = fixture_json("event_message_shared_channel.json")
+    body["event"].update(channel="D0DANA", channel_type="im", text="I cannot log in")
+    body["event_id"] = "Ev0DM"
+    return body
+
+
+def ticket_reaction() -> dict[str, Any]:
+    return fixture_json("event_reaction_added.json")
+
+
+@pytest.mark.parametrize(
+    ("payload", "text"),
+    [
+        (direct_message, "I cannot log in"),
+        (lambda: fixture_json("event_app_mention.json"), "laptop won't join VPN, urgent"),
+        (ticket_reaction, "The printer on 3F is jammed again"),  # fetched from Slack
+    ],
+    ids=["dm-to-the-bot", "mention-anywhere", "ticket-reaction"],
+)
+async def test_other_ways_in_open_a_ticket(desk: SlackHarness, payload: Any, text: str) -> None:
+    desk.api.messages[("C0GENERAL", "1763802000.000400")] = {
+        "user": "U0EMPLOYEE9",
+        "text": "The printer on 3F is jammed again",
+        "ts": "1763802000.000400",
+    }
+    await desk.post_json(payload())
+    (card,) = await wait_for(lambda: posts_to(desk.api, SUPPORT))
+    assert button(card, "ticket.claim")
+    assert text in json.dumps(card.args["blocks"], ensure_ascii=False)

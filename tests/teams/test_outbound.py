@@ -188,3 +188,21 @@ async def test_network_failures_are_retryable(error: Exception) -> None:
         async with _delivering("post to x"):
             raise error
     assert caught.value.retryable is True
+
+
+async def test_tokens_are_fetched_off_the_event_loop() -> None:
+    import threading
+
+    from supportbot_teams.connectors import _warm_token
+
+    class Credentials:
+        microsoft_app_id = "00000000-1111-2222-3333-444444444444"
+        fetched_on: threading.Thread | None = None
+
+        def get_access_token(self) -> str:  # msal blocks here, on a real network
+            self.fetched_on = threading.current_thread()
+            return "token"
+
+    credentials = Credentials()
+    await _warm_token(credentials)
+    assert credentials.fetched_on not in (None, threading.main_thread())

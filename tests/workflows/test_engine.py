@@ -310,3 +310,16 @@ async def test_ticketless_posts_reach_every_running_platform(
         ("slack", "C0SUPPORT"),
         ("teams", "19:support@thread.tacv2"),
     ]
+
+
+async def test_disabled_workflows_do_not_run(write: Write, sandbox: MakeSandbox) -> None:
+    write(
+        "t.yaml",
+        one_workflow("ticket.created", "[{action: add_tags, with: {tags: [x]}}]").replace(
+            "    steps:", "    enabled: false\n    description: parked for now\n    steps:"
+        ),
+    )
+    sb = await sandbox()
+    t = await open_ticket(sb, "hello")
+    assert (await sb.desk.tickets.get(t.number)).tags == ()
+    assert sb.engine.workflows.get("w") is not None

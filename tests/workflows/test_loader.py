@@ -222,3 +222,21 @@ def test_schema_command_prints_a_json_schema(capsys: pytest.CaptureFixture[str])
     assert "Condition" in defs and "text.contains_any" in defs["Condition"]["properties"]
     assert "Step_route" in defs and defs["Workflow"]["properties"]["if"]
     assert "ticket.created" in json.dumps(defs["Workflow"]["properties"]["trigger"])
+
+
+def test_reference_command_lists_every_trigger_condition_and_action(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from supportbot.happenings import TRIGGERS
+
+    assert cli.main(["reference"]) == 0
+    out = capsys.readouterr().out
+    registry = default_registry()
+    for name in [
+        *TRIGGERS,
+        *(c.name for c in registry.conditions),
+        *(a.name for a in registry.actions),
+    ]:
+        assert f"`{name}`" in out
+    assert "- `for` (`duration`, required): how long" in out
+    assert "| `priority` | `P1/P2/P3/P4 or list of P1/P2/P3/P4` |" in out

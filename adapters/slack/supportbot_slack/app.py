@@ -13,9 +13,7 @@ from supportbot.intents import Intent
 from supportbot_slack.client import SlackSender, web_client
 from supportbot_slack.listeners import Listeners
 from supportbot_slack.profiles import Profiles
-from supportbot_slack.settings import SlackSettings
-
-EVENTS_PATH = "/slack/events"
+from supportbot_slack.settings import EVENTS_PATH, SlackSettings
 
 
 class SlackAdapter:

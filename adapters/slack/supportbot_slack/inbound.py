@@ -154,10 +154,10 @@ def view_to_event(body: Body) -> FormSubmitted:
 def _message(body: Body, event: Mapping[str, Any], bot: str | None) -> AnyEvent | None:
     if event.get("subtype") not in _WRITTEN_SUBTYPES or not event.get("user"):
         return None
-    direct = event.get("channel_type") == "im"
-    if bot and not direct and mentions(str(event.get("text", "")), bot):
+    mentioned = bot is not None and _mentions(event, bot)
+    if mentioned and event.get("channel_type") != "im":
         return None  # Slack also sends `app_mention` for it: that one becomes the event
-    return _written(body, event, bot, mentioned=bool(bot) and _mentions(event, str(bot)))
+    return _written(body, event, bot, mentioned=mentioned)
 
 
 def _written(

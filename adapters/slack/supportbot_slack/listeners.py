@@ -20,10 +20,10 @@ from supportbot.events import AnyEvent, ReactionAdded
 from supportbot_slack import inbound
 from supportbot_slack.client import SlackSender
 from supportbot_slack.profiles import Profiles
+from supportbot_slack.settings import SLASH_COMMAND
 
 log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[Any]]
-SLASH_COMMAND = "/support"
 _ANY = re.compile(".*")
 
 

@@ -9,8 +9,7 @@ from typing import Any
 
 import yaml
 
-from supportbot_slack.app import EVENTS_PATH
-from supportbot_slack.listeners import SLASH_COMMAND
+from supportbot_slack.settings import EVENTS_PATH, SLASH_COMMAND
 
 BOT_SCOPES = (
     "app_mentions:read",  # `@supportbot …` in channels → internal requests and commands

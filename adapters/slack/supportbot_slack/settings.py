@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEFAULT_API_URL = "https://slack.com/api/"
+EVENTS_PATH = "/slack/events"  # Events API, slash commands and interactivity: one URL
+SLASH_COMMAND = "/support"
 
 
 class SlackSettingsError(ValueError):

@@ -17,6 +17,10 @@ RESUME = "workflow.resume"
 
 
 class Wait(BaseModel):
+    """Pause, then run the remaining steps (a timer in the database: survives restarts).
+
+    A workflow edited while waiting is not resumed (the audit trail says so)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     for_: Duration = Field(alias="for", description="how long, e.g. 30m, 1h, 3d")

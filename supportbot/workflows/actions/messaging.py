@@ -22,10 +22,14 @@ class Params(BaseModel):
 
 
 class Reply(Params):
+    """Answer the requester where they asked, in their language, from a template."""
+
     template: TemplateName
 
 
 class Post(Params):
+    """Post a template to a support channel (in the desk's language)."""
+
     channel: ChannelName = Field(
         description="support_channel, leads_channel, kudos_channel, team:NAME, department:NAME, "
         "or thread (the ticket's thread in the support channel)"
@@ -34,6 +38,9 @@ class Post(Params):
 
 
 class Notify(Params):
+    """Tell people: a DM to each person of a role, a person or the assignee (in their
+    language), or a post to a department's (mentioning its group) or a team's channel."""
+
     to: Recipient = Field(description="role:NAME, person:ID, department:NAME, team:NAME, assignee")
     template: TemplateName
 

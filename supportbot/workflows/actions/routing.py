@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.store.models import RoundRobinCursor, Ticket
@@ -19,6 +20,9 @@ log = logging.getLogger(__name__)
 
 
 class Route(BaseModel):
+    """Move the ticket to a team; optionally assign an on-duty agent of that team
+    (`round_robin` takes turns, `least_open` picks whoever has the fewest open tickets)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     team: TeamName
@@ -36,7 +40,7 @@ async def route(ctx: ActionContext, p: Route) -> None:
         )
     if p.assign == "none" or ticket.assignee is not None:
         return
-    agents = tickets.people.agents_of(p.team)
+    agents = ctx.desk.people.agents_of(p.team)
     if not agents:
         log.info(
             "route %s: nobody on duty in %s; ticket #%s stays unassigned",
@@ -45,15 +49,26 @@ async def route(ctx: ActionContext, p: Route) -> None:
             ticket.number,
         )
         return
-    pick = round_robin if p.assign == "round_robin" else least_open
-    async with ctx.desk.db.sessions.begin() as session:
-        ids = [(await tickets.people.ensure(session, handle)).id for handle in agents]
-        chosen = agents[ids.index(await pick(session, p.team, ids))]
+    chosen = await choose(ctx, p, agents)
     ctx.record(
         await tickets.assign(
             ticket_id=ticket.number, assignee=chosen, actor=None, source=ctx.source
         )
     )
+
+
+async def choose(ctx: ActionContext, p: Route, agents: list[str]) -> str:
+    pick = round_robin if p.assign == "round_robin" else least_open
+    for attempt in (1, 2):
+        try:
+            async with ctx.desk.db.sessions.begin() as session:
+                ids = [(await ctx.desk.people.ensure(session, handle)).id for handle in agents]
+                return agents[ids.index(await pick(session, p.team, ids))]
+        except IntegrityError:
+            # Two replicas created the team's first cursor row at once; the row exists now.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def round_robin(session: AsyncSession, team: str, ids: list[int]) -> int:

@@ -15,26 +15,38 @@ class Params(BaseModel):
 
 
 class SetPriority(Params):
+    """Set the ticket's priority (P1–P4)."""
+
     priority: Priority
 
 
 class SetCategory(Params):
+    """Set the ticket's category (free text, e.g. billing, outage)."""
+
     category: str = Field(min_length=1)
 
 
 class AddTags(Params):
+    """Add tags to the ticket."""
+
     tags: list[str] = Field(min_length=1)
 
 
 class Assign(Params):
+    """Assign the ticket to a person of the support staff."""
+
     to: PersonName = Field(description="a person id from the config")
 
 
 class Resolve(Params):
+    """Resolve the ticket, with an optional internal note first."""
+
     note: str | None = Field(default=None, description="an internal note recorded first")
 
 
 class AddNote(Params):
+    """Add an internal note to the ticket's history."""
+
     text: str = Field(min_length=1)
 
 

@@ -30,6 +30,8 @@ def _http_url(value: str) -> str:
 
 
 class CallWebhook(BaseModel):
+    """POST a JSON body (every string in it a template) with a timeout and retries."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     url: Annotated[str, AfterValidator(_http_url)]

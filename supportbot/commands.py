@@ -1,6 +1,6 @@
 """The `/support` grammar, shared by every platform: text in, a typed `Command` out.
 
-    help | new | claim [#] | unclaim [#] | assign # @user | queue [team] | mine | show #
+    help | new | claim [#] | unclaim [#] | assign # @user | queue [team] | mine | show # | wait #
     priority # P1-P4 | note # text | reply # text | escalate # [department] reason
     approve # | deny # reason | handoff # department note | resolve # | reopen #
     kudos @user reason | leaderboard [week|month] | stats [week|month] | admin reload
@@ -34,6 +34,7 @@ NAMES = (
     "handoff",
     "resolve",
     "reopen",
+    "wait",
     "kudos",
     "leaderboard",
     "stats",
@@ -71,6 +72,7 @@ USAGE: Usage = {
     "handoff": "handoff #number department note",
     "resolve": "resolve #number",
     "reopen": "reopen #number",
+    "wait": "wait #number",
     "kudos": "kudos @person reason",
 }
 

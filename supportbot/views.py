@@ -74,8 +74,14 @@ class Views:
             if ticket.assignee is None
             else Button("ticket.unclaim", self.t("card.button.unclaim", loc), n)
         )
+        waiting = (
+            (Button("ticket.wait", self.t("card.button.wait", loc), n),)
+            if ticket.status == "assigned"
+            else ()
+        )
         return (
             first,
+            *waiting,
             Button("ticket.resolve", self.t("card.button.resolve", loc), n, Style.PRIMARY),
             Button("ticket.escalate", self.t("card.button.escalate", loc), n, Style.DANGER),
             Button("ticket.handoff", self.t("card.button.handoff", loc), n),

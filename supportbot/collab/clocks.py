@@ -1,9 +1,8 @@
 """SLA clock arithmetic: when a ticket's first response and resolution fall due.
 
 Pure functions over a ticket snapshot and its pauses. A clock runs in business time when the
-config says so (reusing the workflow engine's `add_business_time` and the report's
-`business_seconds`, so the desk has one definition of business time) and stands still while
-the ticket waits on the customer or sits resolved. Pauses come from the audit trail:
+config says so (with `supportbot.business_hours`, the desk's one definition of business
+time) and stands still while the ticket waits on the customer or sits resolved. Pauses come from the audit trail:
 
     waiting ─┐ (kind "waiting")            resolved ─┐ (kind "resolved")
              └─ ends at "message"/"unclaimed"        └─ ends at "reopened"
@@ -15,10 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from supportbot.business_hours import add_business_time, business_seconds
 from supportbot.config import BusinessHours, Config
-from supportbot.insights.bizhours import business_seconds
 from supportbot.tickets.view import TicketView
-from supportbot.workflows.sla import add_business_time
 
 CLOCKS = ("first_response", "resolution")
 STAGES = ("warning", "breached")

@@ -130,6 +130,8 @@ async def _ticket_step(
             change = await resolve(desk, n, who, src, force=False)
         case "reopen":
             change = await t.reopen(ticket_id=n, actor=who, source=src)
+        case "wait":
+            change = await t.wait_for_customer(ticket_id=n, actor=who, source=src)
         case _:
             raise AssertionError(cmd.name)
     ticket = desk.apply(turn, change)
@@ -255,6 +257,7 @@ _SIMPLE: dict[str, Simple] = {
     "note": _ticket_step,
     "resolve": _ticket_step,
     "reopen": _ticket_step,
+    "wait": _ticket_step,
     "reply": _reply,
     "escalate": _escalate,
     "approve": _decide,

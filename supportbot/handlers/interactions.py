@@ -52,6 +52,8 @@ async def _ticket_button(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) 
             change = await resolve(desk, n, who, src, force=True)
         case "ticket.reopen":
             change = await t.reopen(ticket_id=n, actor=who, source=src)
+        case "ticket.wait":
+            change = await t.wait_for_customer(ticket_id=n, actor=who, source=src)
         case _:
             raise AssertionError(ev.action)
     desk.apply(turn, change)
@@ -101,6 +103,7 @@ _CHOICES: dict[str, ChoiceHandler] = {
     "ticket.resolve": _ticket_button,
     "ticket.resolve_anyway": _ticket_button,
     "ticket.reopen": _ticket_button,
+    "ticket.wait": _ticket_button,
     "ticket.escalate": _open_form,
     "ticket.handoff": _open_form,
     "escalation.deny": _open_form,

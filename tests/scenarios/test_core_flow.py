@@ -90,3 +90,21 @@ async def test_a_retried_event_is_processed_once(config: Config, tmp_path: Path)
         second = await h.send(event)
         assert not first.duplicate and second.duplicate
         assert len(h.chat.messages(kind="ticket_card")) == 1
+
+
+async def test_waiting_on_the_customer_pauses_until_they_answer(
+    config: Config, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    async with DeskHarness.start(config, tmp_path, features=()) as h:
+        await h.say("customers", "cust1", "Export fails")
+        await h.command("aiko", "claim 1")
+        await h.click("aiko", "ticket.wait", "1", on=h.card_ref())
+        assert (await h.desk.tickets.get(1)).status == "waiting"
+        h.clock.advance(timedelta(minutes=40))
+        await h.reply("customers", "msg-ev1", "cust1", "Here is the log")
+        ticket = await h.desk.tickets.get(1)
+        assert (ticket.status, ticket.paused_seconds) == ("assigned", 40 * 60)
+        await h.command("ben", "wait 1")  # ben is not the assignee, but any agent may say so
+        assert (await h.desk.tickets.get(1)).status == "waiting"

@@ -61,7 +61,7 @@ class Stub:
     config: Config
     templates: Templates
     clock: FrozenClock
-    ticket: TicketView
+    tickets_by_id: dict[int, TicketView]
     counted: int = 0
     timer_handlers: dict[str, Any] = field(default_factory=dict)
 
@@ -74,7 +74,7 @@ class Stub:
         return People(self.config)
 
     async def get(self, ticket_id: int) -> TicketView:
-        return self.ticket
+        return self.tickets_by_id[ticket_id]
 
     async def record_event(self, **kwargs: Any) -> None:
         raise RuntimeError(f"a step failed: {kwargs}")
@@ -108,24 +108,25 @@ async def measure(n: int) -> tuple[float, float]:
         folder = Path(tmp)
         write_workflows(folder, n)
         config = Config()
-        ticket = _ticket()
-        desk = Stub(config, Templates.from_folders(), FrozenClock(NOW), ticket)
+        by_id = {i: _ticket(i, text) for i, text in enumerate(TEXTS)}
+        desk = Stub(config, Templates.from_folders(), FrozenClock(NOW), by_id)
         engine = WorkflowEngine(desk, directory=folder, registry=registry)  # type: ignore[arg-type]
         engine.versions.load_now()
     events = 0
     started = time.perf_counter()
     while (elapsed := time.perf_counter() - started) < SECONDS_PER_SIZE:
-        for text in TEXTS:
-            h = Happening("ticket.created", 1, "slack:U1", {"text": text}, "bench")
+        for number in range(len(TEXTS)):
+            h = Happening("ticket.created", number, "slack:U1", {}, "bench")
             await engine.run(h, Turn("bench"))
             events += 1
     return events / elapsed, desk.counted / events
 
 
-def _ticket() -> TicketView:
+def _ticket(number: int, text: str) -> TicketView:
     return TicketView(
-        number=1, subject="", body="", status="new", priority="P3", category=None, team="support",
-        tags=(), kind="customer", locale="en", requester=PersonView("slack:U1", "Casey"),
+        number=number, subject=text, body=text, status="new", priority="P3", category=None,
+        team="support", tags=(), kind="customer", locale="en",
+        requester=PersonView("slack:U1", "Casey"),
         assignee=None, origin_platform="slack", origin_channel="C1", origin_thread=None,
         origin_message="1", created_at=NOW, updated_at=NOW, first_response_at=None,
         resolved_at=None, waiting_since=None, paused_seconds=0, reopen_count=0,

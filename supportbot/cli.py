@@ -18,6 +18,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from supportbot.config import Config, ConfigError, load_config
+from supportbot.yamldoc import ProblemsError
 
 DEFAULT_CONFIG = Path("config/supportbot.yaml")
 FEATURE_CLIS = ("supportbot.workflows.cli", "supportbot.insights.cli")
@@ -39,6 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except ConfigError as exc:
         print(f"configuration error:\n{exc}", file=sys.stderr)
+        return 2
+    except ProblemsError as exc:  # workflow files, template catalogs
+        print(f"invalid file:\n{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

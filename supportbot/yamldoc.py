@@ -81,6 +81,16 @@ _Loader.add_implicit_resolver(
 
 def load(text: str, file: str) -> Document:
     """Parse YAML text; raise `ProblemsError` for syntax errors and duplicate keys."""
+    doc, duplicates = load_lenient(text, file)
+    if duplicates:
+        raise ProblemsError(duplicates)
+    return doc
+
+
+def load_lenient(text: str, file: str) -> tuple[Document, list[Problem]]:
+    """Like `load`, but a duplicate key is returned as a problem beside the document (its first
+    value kept), so validation can go on and report every mistake in one run. A syntax error
+    still raises `ProblemsError`."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -88,15 +98,10 @@ def load(text: str, file: str) -> Document:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise ProblemsError([Problem(file, line, col, "", f"invalid YAML: {exc.problem}")]) from exc
     doc = Document(file, None)
-    problems: list[Problem] = []
-    doc.data = (
-        _convert(node, (), doc, problems, yaml.constructor.SafeConstructor())
-        if node is not None
-        else None
-    )
-    if problems:
-        raise ProblemsError(problems)
-    return doc
+    duplicates: list[Problem] = []
+    if node is not None:
+        doc.data = _convert(node, (), doc, duplicates, yaml.constructor.SafeConstructor())
+    return doc, duplicates
 
 
 def _convert(

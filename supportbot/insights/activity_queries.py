@@ -108,4 +108,4 @@ async def _by_department(
         select(Handoff.department.label("g"), value.label("v")).select_from(source).where(*where)
     )
     found = await percentiles(session, values)
-    return {str(k): (v[0], v[1]) for k, v in found.items()}
+    return {str(k): (v.values[0], v.values[1]) for k, v in found.items()}

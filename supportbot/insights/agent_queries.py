@@ -45,7 +45,7 @@ async def agent_table(
         session, select(Ticket.assignee_id.label("g"), FIRST_RESPONSE.label("v")).where(*where)
     )
     for agent, figures in medians.items():
-        rows.setdefault(agent, _Row()).first_response = figures[0]
+        rows.setdefault(agent, _Row()).first_response = figures.values[0]
     await _add_csat(session, period, filters, rows)
     await _add_kudos(session, period, filters, rows)
     return await _named(session, rows)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, null, select
+from sqlalchemy import and_, case, func, literal, null, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
@@ -51,65 +51,100 @@ def target_seconds(sla: Sla, clock: str) -> ColumnElement[Any]:
     return case(*whens, else_=null())
 
 
+@dataclass(frozen=True, slots=True)
+class _ClockSql:
+    """One clock's pieces as SQL: when it stopped, its target, its wall-clock time."""
+
+    name: str
+    done_at: Any
+    target: ColumnElement[Any]
+    over: ColumnElement[bool]  # wall-clock time beyond target: a candidate for a breach
+    within: ColumnElement[bool]  # wall-clock time within target: settled without Python
+
+    @classmethod
+    def of(cls, name: str, sla: Sla, now: datetime) -> _ClockSql:
+        done_at = Ticket.first_response_at if name == "first_response" else Ticket.resolved_at
+        target = target_seconds(sla, name)
+        wall: ColumnElement[float] = seconds_between(
+            func.coalesce(done_at, literal(now, UtcDateTime())), Ticket.created_at
+        )
+        if name == "resolution":
+            wall = wall - Ticket.paused_seconds
+        has_target = target.is_not(None)
+        return cls(name, done_at, target, and_(has_target, wall > target),
+                   and_(has_target, wall <= target))  # fmt: skip
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 async def sla_report(
     session: AsyncSession, config: Config, where: Sequence[ColumnElement[bool]], now: datetime
 ) -> SlaReport:
-    tallies = [await _clock(session, config, where, now, clock) for clock in CLOCKS]
-    breaches = tuple(b for t in tallies for b in t.breaches)
+    """Two scans in all: one counts the settled tickets, one returns the candidates."""
+    clocks = [_ClockSql.of(name, config.sla, now) for name in CLOCKS]
+    source = Ticket.__table__.outerjoin(
+        Organization.__table__, Organization.id == Ticket.organization_id
+    )
+    counts = (
+        select(
+            *(
+                _count_if(and_(condition, c.within))
+                for c in clocks
+                for condition in (c.done_at.is_not(None), c.done_at.is_(None))
+            )
+        )
+        .select_from(source)
+        .where(*where)
+    )
+    settled = [int(x) for x in (await session.execute(counts)).one()]
+    candidates = (
+        select(
+            Ticket.id,
+            Ticket.priority,
+            Ticket.created_at,
+            Ticket.paused_seconds,
+            *(col for c in clocks for col in (c.done_at, c.target, c.over)),
+        )
+        .select_from(source)
+        .where(*where, or_(*(c.over for c in clocks)))
+    )
+    rows = (await session.execute(candidates)).all()
+    tallies = [
+        _measure(config, c.name, rows, i, now, settled[2 * i], settled[2 * i + 1])
+        for i, c in enumerate(clocks)
+    ]
+    breaches = tuple(sorted((b for t in tallies for b in t.breaches), key=_breach_order))
     first, resolution = (
-        SlaClock(clock, t.met, t.breached, t.pending)
-        for clock, t in zip(CLOCKS, tallies, strict=True)
+        SlaClock(name, t.met, t.breached, t.pending)
+        for name, t in zip(CLOCKS, tallies, strict=True)
     )
     return SlaReport(config.sla.business_hours, first, resolution, breaches)
 
 
-async def _clock(
-    session: AsyncSession,
-    config: Config,
-    where: Sequence[ColumnElement[bool]],
-    now: datetime,
-    clock: str,
-) -> _Tally:
-    done_at = Ticket.first_response_at if clock == "first_response" else Ticket.resolved_at
-    target = target_seconds(config.sla, clock).label("target")
-    wall: ColumnElement[float] = seconds_between(
-        func.coalesce(done_at, literal(now, UtcDateTime())), Ticket.created_at
-    )
-    if clock == "resolution":
-        wall = wall - Ticket.paused_seconds
-    source = Ticket.__table__.outerjoin(
-        Organization.__table__, Organization.id == Ticket.organization_id
-    )
-    scoped = [*where, target.is_not(None)]
-    within = wall <= target
-    counts = (
-        select(
-            func.coalesce(func.sum(case((and_(done_at.is_not(None), within), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(done_at.is_(None), within), 1), else_=0)), 0),
-        )
-        .select_from(source)
-        .where(*scoped)
-    )
-    met, pending = (int(x) for x in (await session.execute(counts)).one())
-    candidates = (
-        select(
-            Ticket.id, Ticket.priority, Ticket.created_at, done_at, Ticket.paused_seconds, target
-        )
-        .select_from(source)
-        .where(*scoped, wall > target)
-        .order_by(Ticket.id)
-    )
-    rows = (await session.execute(candidates)).all()
-    return _measure(config, clock, rows, now, met, pending)
+def _breach_order(b: SlaBreach) -> tuple[int, int]:
+    return CLOCKS.index(b.clock), b.ticket_id
 
 
 def _measure(
-    config: Config, clock: str, rows: Sequence[Any], now: datetime, met: int, pending: int
+    config: Config,
+    clock: str,
+    rows: Sequence[Any],
+    index: int,
+    now: datetime,
+    met: int,
+    pending: int,
 ) -> _Tally:
-    """Settle the candidates in business time (or wall time) against their targets."""
+    """Settle the candidates of clock number `index` in business (or wall) time."""
     breaches: list[SlaBreach] = []
     calendar = BusinessCalendar(config.business_hours)
-    for ticket_id, priority, created, done, paused_seconds, target in rows:
+    at = 4 + 3 * index  # this clock's (done_at, target, over) columns
+    for row in rows:
+        ticket_id, priority, created, paused_seconds = row[:4]
+        done, target, over = row[at : at + 3]
+        if not over:
+            continue
         end = done or now
         if config.sla.business_hours:
             elapsed = calendar.elapsed(created, end)

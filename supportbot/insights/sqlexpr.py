@@ -10,6 +10,7 @@ window query (ROW_NUMBER and COUNT OVER) that weights the two rows around `pos`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Float, Integer, String, case, cast, func, select
@@ -21,7 +22,15 @@ from sqlalchemy.sql.functions import FunctionElement
 
 GroupKey = Any
 AnySelect = Select[*tuple[Any, ...]]
-Percentiles = dict[GroupKey, tuple[float | None, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    count: int  # non-NULL values
+    values: tuple[float | None, ...]  # one per requested fraction
+
+
+Percentiles = dict[GroupKey, Found]
 
 
 class seconds_between(FunctionElement[float]):
@@ -78,16 +87,16 @@ async def percentiles(
     values: AnySelect,
     fractions: Sequence[float] = (0.5, 0.9),
 ) -> Percentiles:
-    """Percentiles of column `v`, per column `g` when `values` selects one (else key None).
+    """Count and percentiles of column `v`, per column `g` when `values` selects one.
 
     `values` must select a column labelled `v` (rows with NULL `v` are ignored) and optionally
-    one labelled `g`.
+    one labelled `g`. Ungrouped, the key is None and is absent when there are no values.
     """
     base = values.subquery()
     grouped = "g" in base.c
     value = base.c.v
     if dialect_name(session) == "postgresql":
-        cols = [func.percentile_cont(p).within_group(value) for p in fractions]
+        cols = [func.count(), *(func.percentile_cont(p).within_group(value) for p in fractions)]
         query = select(*([base.c.g] if grouped else []), *cols).where(value.is_not(None))
     else:
         query = _sqlite_percentiles(base, grouped, fractions)
@@ -97,9 +106,9 @@ async def percentiles(
     out: Percentiles = {}
     for row in rows:
         key = row[0] if grouped else None
-        figures = tuple(None if f is None else float(f) for f in row[1 if grouped else 0 :])
-        if grouped or any(f is not None for f in figures):
-            out[key] = figures
+        count, *figures = row[1:] if grouped else row
+        if count:
+            out[key] = Found(int(count), tuple(None if f is None else float(f) for f in figures))
     return out
 
 
@@ -115,7 +124,7 @@ def _sqlite_percentiles(base: Any, grouped: bool, fractions: Sequence[float]) ->
         .where(base.c.v.is_not(None))
         .subquery()
     )
-    cols = [_interpolated(ranked, p) for p in fractions]
+    cols = [func.count(), *(_interpolated(ranked, p) for p in fractions)]
     return select(*([ranked.c.g] if grouped else []), *cols)
 
 

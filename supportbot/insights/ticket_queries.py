@@ -52,10 +52,10 @@ async def spread(
 ) -> Spread:
     """Count, median and p90 of `value` over rows of `source` matching `where` (NULLs ignored)."""
     values = select(value.label("v")).select_from(source).where(*where)
-    figures = (await percentiles(session, values)).get(None, (None, None))
-    count_query = select(func.count(value)).select_from(source).where(*where)
-    count = int((await session.execute(count_query)).scalar_one())
-    return Spread(count, figures[0], figures[1])
+    found = (await percentiles(session, values)).get(None)
+    if found is None:
+        return Spread(0, None, None)
+    return Spread(found.count, found.values[0], found.values[1])
 
 
 async def hourly_counts(

@@ -6,10 +6,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from supportbot.business_hours import is_open
 from supportbot.config import Config
 from supportbot.happenings import Happening
 from supportbot.tickets.view import TicketView
-from supportbot.workflows.hours import is_open
 
 
 def fold(text: str, *, case_sensitive: bool = False) -> str:

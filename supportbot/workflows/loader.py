@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from croniter import croniter
 from pydantic import ValidationError
 
@@ -38,7 +37,6 @@ from supportbot.yamldoc import (
     Problem,
     ProblemsError,
     did_you_mean,
-    load,
 )
 from supportbot.yamldoc import (
     Path as YamlPath,
@@ -96,7 +94,7 @@ def load_workflows(
             continue
         files[str(path)] = text
         try:
-            doc, duplicates = load_lenient(text, str(path))
+            doc, duplicates = yamldoc.load_lenient(text, str(path))
         except ProblemsError as exc:
             problems += exc.problems
             continue
@@ -108,20 +106,6 @@ def load_workflows(
         return LoadResult(None, tuple(problems))
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
     return LoadResult(WorkflowSet.of(tuple(workflows), files, digest), ())
-
-
-def load_lenient(text: str, file: str) -> tuple[Document, list[Problem]]:
-    """Like `yamldoc.load`, but a duplicate key is a problem *beside* the others: the first value
-    is kept and validation goes on, so one run reports every mistake in the file."""
-    try:
-        node = yaml.compose(text, Loader=yamldoc._Loader)
-    except yaml.MarkedYAMLError:
-        return load(text, file), []  # raises ProblemsError with the syntax error's position
-    doc = Document(file, None)
-    duplicates: list[Problem] = []
-    if node is not None:
-        doc.data = yamldoc._convert(node, (), doc, duplicates, yaml.constructor.SafeConstructor())
-    return doc, duplicates
 
 
 class _FileReader:

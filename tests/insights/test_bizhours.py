@@ -54,7 +54,7 @@ def test_calendar_agrees_with_counting_open_minutes(zone: str) -> None:
     from datetime import timedelta
 
     from supportbot.insights.bizhours import BusinessCalendar
-    from supportbot.workflows.hours import is_open
+    from supportbot.business_hours import is_open
 
     hours = BusinessHours(timezone=zone, holidays=[date(2026, 11, 3)])
     calendar = BusinessCalendar(hours)

@@ -34,7 +34,8 @@ class SlackAdapter:
             process_before_response=False,
         )
         profiles = Profiles(self._sender.user_info)
-        Listeners(sink=sink, sender=self._sender, profiles=profiles).register(self.bolt)
+        self._listeners = Listeners(sink=sink, sender=self._sender, profiles=profiles)
+        self._listeners.register(self.bolt)
         self._socket: AsyncSocketModeHandler | None = None
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -54,6 +55,7 @@ class SlackAdapter:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
+        await self._listeners.drain()  # before the desk closes its database
 
 
 class SlackPlugin:

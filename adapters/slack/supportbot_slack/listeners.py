@@ -2,15 +2,19 @@
 
 Bolt runs with `process_before_response=False`, so Slack gets its 200 as soon as `ack()` is
 called (events are acked by Bolt itself) and the work below happens after, well inside
-Slack's 3-second limit whatever the desk does.
+Slack's 3-second limit whatever the desk does. That work runs in tasks Bolt does not keep, so
+the listeners remember them: at shutdown `drain()` lets acked events finish before the
+database closes, instead of dropping what Slack already considers delivered.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -32,6 +36,7 @@ class Listeners:
         self._sink = sink
         self._sender = sender
         self._profiles = profiles
+        self._working: set[asyncio.Task[Any]] = set()
 
     def register(self, bolt: AsyncApp) -> None:
         bolt.event(_ANY)(self.on_event)
@@ -39,27 +44,50 @@ class Listeners:
         bolt.action(_ANY)(self.on_action)
         bolt.view(_ANY)(self.on_view)
 
+    async def drain(self, grace: float = 10.0) -> None:
+        """Wait (up to `grace` seconds) for acked requests still being handled."""
+        for _ in range(3):  # listeners Bolt scheduled a moment ago start on the next turns
+            await asyncio.sleep(0)
+        if self._working:
+            await asyncio.wait(set(self._working), timeout=grace)
+
     async def on_event(self, body: dict[str, Any], context: dict[str, Any]) -> None:
-        if (body.get("event") or {}).get("type") == "reaction_added":
-            event: AnyEvent | None = await self._reaction(body)
-        else:
-            event = inbound.event_to_event(body, bot_user_id=context.get("bot_user_id"))
-        if event is not None:
-            await self._deliver(await self._with_profile(event))
+        with self._busy():
+            if (body.get("event") or {}).get("type") == "reaction_added":
+                event: AnyEvent | None = await self._reaction(body)
+            else:
+                event = inbound.event_to_event(body, bot_user_id=context.get("bot_user_id"))
+            if event is not None:
+                await self._deliver(await self._with_profile(event))
 
     async def on_command(self, ack: Ack, body: dict[str, Any]) -> None:
-        await ack()
-        await self._deliver(inbound.command_to_event(body))
+        with self._busy():
+            await ack()
+            await self._deliver(inbound.command_to_event(body))
 
     async def on_action(self, ack: Ack, body: dict[str, Any]) -> None:
-        await ack()
-        event = inbound.action_to_event(body)
-        if event is not None:
-            await self._deliver(event)
+        with self._busy():
+            await ack()
+            event = inbound.action_to_event(body)
+            if event is not None:
+                await self._deliver(event)
 
     async def on_view(self, ack: Ack, body: dict[str, Any]) -> None:
-        await ack()  # an empty ack closes the modal
-        await self._deliver(inbound.view_to_event(body))
+        with self._busy():
+            await ack()  # an empty ack closes the modal
+            await self._deliver(inbound.view_to_event(body))
+
+    @contextlib.contextmanager
+    def _busy(self) -> Iterator[None]:
+        task = asyncio.current_task()
+        if task is None:  # pragma: no cover - listeners always run in a task
+            yield
+            return
+        self._working.add(task)
+        try:
+            yield
+        finally:
+            self._working.discard(task)
 
     async def _reaction(self, body: dict[str, Any]) -> ReactionAdded | None:
         event = body.get("event") or {}

@@ -153,6 +153,7 @@ async def bench(backend: str, size: int, pg_url: str) -> None:
             week = await timed_report(db, 7)
             team = await timed_report(db, DAYS, Filters(team="tier2"))
         finally:
+            await db.drop_all()  # leave the shared PostgreSQL server as we found it
             await db.close()
     print(
         f"{backend:<10} {count:>9,} tickets  load {loaded:7.1f}s  "

@@ -34,6 +34,7 @@ class BusinessCalendar:
         self._days = frozenset(hours.days)
         self._holidays = frozenset(hours.holidays)
         self._before: dict[date, float] = {}  # business seconds from the anchor day to `day`
+        self._windows: dict[date, tuple[datetime, datetime] | None] = {}
         self._first: date | None = None
         self._last: date | None = None
 
@@ -44,6 +45,11 @@ class BusinessCalendar:
 
     def window(self, day: date) -> tuple[datetime, datetime] | None:
         """The day's open hours in UTC, or None on a closed day."""
+        if day not in self._windows:
+            self._windows[day] = self._compute_window(day)
+        return self._windows[day]
+
+    def _compute_window(self, day: date) -> tuple[datetime, datetime] | None:
         if _WEEKDAYS[day.weekday()] not in self._days or day in self._holidays:
             return None
         opens = datetime.combine(day, self.hours.start, tzinfo=self._zone).astimezone(UTC)

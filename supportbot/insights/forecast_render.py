@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from supportbot.insights import svg
 from supportbot.insights.forecast import Forecast
 from supportbot.insights.labels import Labels, duration, percent
-from supportbot.insights.render_html import page
+from supportbot.insights.render_html import figure, html_table, page
 from supportbot.insights.render_text import table
 from supportbot.insights.sections import Section
 
@@ -93,7 +93,5 @@ def forecast_html(f: Forecast, t: Labels) -> str:
         ],
         labels,
     )
-    from supportbot.insights.render_html import figure, html_table
-
     body = f"<div>{figure(t('forecast.chart'), chart)}</div>" + html_table(_section(f, t))
     return page(title, meta, body)

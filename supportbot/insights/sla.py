@@ -83,6 +83,9 @@ async def sla_report(
     session: AsyncSession, config: Config, where: Sequence[ColumnElement[bool]], now: datetime
 ) -> SlaReport:
     """Two scans in all: one counts the settled tickets, one returns the candidates."""
+    if not config.sla.targets and not any(config.sla.tiers.values()):
+        nothing = [SlaClock(name, 0, 0, 0) for name in CLOCKS]
+        return SlaReport(config.sla.business_hours, nothing[0], nothing[1], ())
     clocks = [_ClockSql.of(name, config.sla, now) for name in CLOCKS]
     source = Ticket.__table__.outerjoin(
         Organization.__table__, Organization.id == Ticket.organization_id

@@ -53,8 +53,8 @@ def test_calendar_agrees_with_counting_open_minutes(zone: str) -> None:
     import random
     from datetime import timedelta
 
-    from supportbot.insights.bizhours import BusinessCalendar
     from supportbot.business_hours import is_open
+    from supportbot.insights.bizhours import BusinessCalendar
 
     hours = BusinessHours(timezone=zone, holidays=[date(2026, 11, 3)])
     calendar = BusinessCalendar(hours)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from supportbot.config import Config
 from supportbot.insights.build import compute_metrics
 from supportbot.insights.model import Metrics
 from supportbot.insights.period import Filters, Period
@@ -244,3 +245,11 @@ async def test_empty_period_has_counts_of_zero_and_no_figures(db: Database) -> N
     assert m.handoffs == () and m.busiest_hours() == ()
     assert [row.handle for row in m.agents] == []
     assert len(m.daily) == 7 and all(count == 0 for _, count in m.daily)
+
+
+async def test_a_desk_without_sla_targets_reports_no_compliance(db: Database) -> None:
+    async with db.sessions() as session:
+        await dataset.seed(session)
+        m = await compute_metrics(session, Config(), dataset.PERIOD, now=dataset.NOW)
+    assert m.volume.created == 10
+    assert m.sla.first_response.compliance is None and m.sla.breaches == ()

@@ -30,8 +30,10 @@ def sink() -> Recorder:
     return Recorder()
 
 
+# `slack_api` before `aiohttp_client`: the mock Web API must outlive the app's shutdown,
+# when the adapter lets acked work finish.
 @pytest.fixture
-async def slack(aiohttp_client: Any, slack_api: MockSlackApi, sink: Recorder) -> SlackHarness:
+async def slack(slack_api: MockSlackApi, aiohttp_client: Any, sink: Recorder) -> SlackHarness:
     app = web.Application()
     ctx = AdapterContext(
         config=Config(),

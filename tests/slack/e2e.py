@@ -3,15 +3,18 @@ Slack requests signed on the wire, and the Web API mocked locally."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient
-from supportbot_slack import SlackPlugin
+from supportbot_slack import SlackAdapter, SlackPlugin
 
+from supportbot.adapter import AdapterContext, Outcome
 from supportbot.config import Config
+from supportbot.events import AnyEvent
 
-from .kit import MockSlackApi, slack_env
+from .kit import MockSlackApi, Recorder, slack_env
 
 SUPPORT = "C0SUPPORT"
 SHARED = "C0ACMESHARED"
@@ -65,15 +68,33 @@ def desk_config(tmp_path: Path, **overrides: Any) -> Config:
     return Config.model_validate(data)
 
 
+class RecordingPlugin(SlackPlugin):
+    """The Slack plug-in, with the desk's answers to each event written down for the test."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+
+    def create(self, ctx: AdapterContext) -> SlackAdapter | None:
+        desk = ctx.sink
+
+        async def sink(event: AnyEvent) -> Outcome:
+            outcome = await desk(event)
+            self.recorder.events.append(event)
+            self.recorder.outcomes.append(outcome)
+            return outcome
+
+        return super().create(dataclasses.replace(ctx, sink=sink))
+
+
 async def start_desk(
-    aiohttp_client: Any, api: MockSlackApi, config: Config, **options: Any
+    aiohttp_client: Any, api: MockSlackApi, config: Config, recorder: Recorder, **options: Any
 ) -> TestClient[Any, Any]:
     from supportbot.server import create_app
 
     app = create_app(
         config,
         slack_env(api),
-        plugins={"slack": SlackPlugin()},
+        plugins={"slack": RecordingPlugin(recorder)},
         migrate=False,
         poll_interval=0.05,
         **options,

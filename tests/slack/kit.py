@@ -137,6 +137,7 @@ class Recorder:
 
     events: list[AnyEvent] = field(default_factory=list)
     react: Callable[[AnyEvent], Awaitable[None]] | None = None
+    outcomes: list[Outcome] = field(default_factory=list)  # when it wraps a real desk
 
     async def __call__(self, event: AnyEvent) -> Outcome:
         self.events.append(event)

@@ -30,20 +30,23 @@ WORKFLOWS = (
 )
 
 
+# `slack_api` before `aiohttp_client`: the mock Web API must outlive the app's shutdown,
+# when the adapter lets acked work finish.
 @pytest.fixture
-async def desk(aiohttp_client: Any, slack_api: MockSlackApi, tmp_path: Path) -> SlackHarness:
+async def desk(slack_api: MockSlackApi, aiohttp_client: Any, tmp_path: Path) -> SlackHarness:
     folder = tmp_path / "workflows"
     folder.mkdir()
     for name in WORKFLOWS:
         if (REPO_WORKFLOWS / name).exists():
             shutil.copy(REPO_WORKFLOWS / name, folder / name)
     config = desk_config(tmp_path, csat={"delay": "0s"})
-    client = await start_desk(aiohttp_client, slack_api, config)
+    recorder = Recorder()
+    client = await start_desk(aiohttp_client, slack_api, config, recorder)
     from supportbot.server import DESK
 
     adapter = client.app[DESK].adapters["slack"]
     assert isinstance(adapter, SlackAdapter)
-    return SlackHarness(client, adapter, slack_api, Recorder())
+    return SlackHarness(client, adapter, slack_api, recorder)
 
 
 def posts_to(api: MockSlackApi, channel: str) -> list[Any]:
@@ -63,6 +66,16 @@ async def test_intake_message_posts_a_card_and_acks_the_customer(desk: SlackHarn
     assert ack.args["thread_ts"] == "1763800000.000100"
     assert "Dana" in ack.args["text"]  # the name from users.info
     assert "Dana (acme)" in json.dumps(card.args["blocks"])  # the customer's organisation
+
+
+async def test_a_retried_delivery_makes_one_ticket(desk: SlackHarness) -> None:
+    payload = fixture_json("event_message_shared_channel.json")
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    await desk.post_json(payload)
+    await desk.post_json(payload, **retry)
+    await wait_for(lambda: len(desk.sink.outcomes) == 2)
+    assert sorted(o.duplicate for o in desk.sink.outcomes) == [False, True]
+    assert len(posts_to(desk.api, SUPPORT)) == 1  # one card: one ticket
 
 
 async def open_ticket(desk: SlackHarness) -> Any:

@@ -21,6 +21,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	MYPYPATH=adapters/slack $(BIN)/mypy --strict adapters/slack/supportbot_slack
+	MYPYPATH=adapters/teams $(BIN)/mypy --strict adapters/teams/supportbot_teams
 
 test: lint
 	$(BIN)/python -m tests.browser_setup

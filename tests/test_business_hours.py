@@ -7,14 +7,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from supportbot.business_hours import add_business_time, business_seconds, is_open
 from supportbot.config import BusinessHours
 
-TOKYO = BusinessHours(timezone="Asia/Tokyo", start=time(9), end=time(18),
-                      holidays=[date(2026, 12, 31)])
+TOKYO = BusinessHours(
+    timezone="Asia/Tokyo", start=time(9), end=time(18), holidays=[date(2026, 12, 31)]
+)
 
 
 def jst(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
     # JST is UTC+9 all year (no daylight saving), so the arithmetic below is exact.
-    return datetime(2026, month, day, hour - 9, minute, tzinfo=UTC) if hour >= 9 else (
-        datetime(2026, month, day - 1, hour + 15, minute, tzinfo=UTC))
+    return (
+        datetime(2026, month, day, hour - 9, minute, tzinfo=UTC)
+        if hour >= 9
+        else (datetime(2026, month, day - 1, hour + 15, minute, tzinfo=UTC))
+    )
 
 
 def test_open_inside_hours_and_closed_on_weekends_and_holidays() -> None:

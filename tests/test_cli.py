@@ -31,8 +31,13 @@ def test_serve_starts_on_sqlite_without_credentials_and_answers_healthz(tmp_path
     shutil.copytree(ROOT / "config", tmp_path / "config")
     shutil.copytree(ROOT / "workflows", tmp_path / "workflows")
     port = _free_port()
-    proc = subprocess.Popen([*SUPPORTBOT, "serve", "--port", str(port)], cwd=tmp_path,
-                            env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [*SUPPORTBOT, "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         body = _poll(f"http://127.0.0.1:{port}/healthz", proc)
         assert b'"status": "ok"' in body
@@ -59,15 +64,23 @@ def _poll(url: str, proc: subprocess.Popen[bytes]) -> bytes:
 def test_a_bad_config_stops_serve_with_file_line_and_column(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\nteams:\n  - name: a\n    defualt: true\n", encoding="utf-8")
-    result = subprocess.run([*SUPPORTBOT, "--config", str(bad), "serve"], cwd=tmp_path,
-                            env=_env(tmp_path), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [*SUPPORTBOT, "--config", str(bad), "serve"],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert f"{bad}:4:5: teams[0].defualt: unknown key 'defualt' (did you mean 'default'?)" in (
-        result.stderr)
+        result.stderr
+    )
 
 
 def test_config_check_accepts_the_shipped_config() -> None:
-    result = subprocess.run([*SUPPORTBOT, "config", "check"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [*SUPPORTBOT, "config", "check"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "OK" in result.stdout

@@ -27,10 +27,12 @@ Client = TestClient[web.Request, web.Application]
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
     base = load_config(ROOT / "config" / "supportbot.yaml", {})
-    return base.model_copy(update={
-        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'intake.db'}",
-        "intake_keys": [IntakeKey(name="webform", sha256=hash_key(KEY))],
-    })
+    return base.model_copy(
+        update={
+            "database_url": f"sqlite+aiosqlite:///{tmp_path / 'intake.db'}",
+            "intake_keys": [IntakeKey(name="webform", sha256=hash_key(KEY))],
+        }
+    )
 
 
 @pytest.fixture
@@ -46,8 +48,12 @@ async def _count_tickets(client: Client) -> int:
         return int(await s.scalar(select(func.count(Ticket.id))) or 0)
 
 
-GOOD = {"requester": {"name": "Kim", "email": "kim@globex.example"}, "subject": "Refund",
-        "body": "Please refund order 7", "locale": "en"}
+GOOD = {
+    "requester": {"name": "Kim", "email": "kim@globex.example"},
+    "subject": "Refund",
+    "body": "Please refund order 7",
+    "locale": "en",
+}
 
 
 async def test_a_bad_key_is_refused_and_nothing_is_created(client: Client) -> None:
@@ -59,8 +65,9 @@ async def test_a_bad_key_is_refused_and_nothing_is_created(client: Client) -> No
 
 async def test_an_invalid_body_names_each_bad_field(client: Client) -> None:
     bad = {"requester": {"name": "", "email": "nope"}, "body": "", "locale": "fr", "x": 1}
-    response = await client.post("/api/intake", json=bad,
-                                 headers={"Authorization": f"Bearer {KEY}"})
+    response = await client.post(
+        "/api/intake", json=bad, headers={"Authorization": f"Bearer {KEY}"}
+    )
     assert response.status == 400
     fields = {e["field"] for e in (await response.json())["fields"]}
     assert {"requester.name", "requester.email", "subject", "body", "locale", "x"} <= fields
@@ -75,14 +82,17 @@ async def test_a_ticket_is_created_and_its_status_shown_to_that_key_only(client:
     shown = await client.get(f"/api/tickets/{number}", headers=auth)
     assert shown.status == 200
     assert (await shown.json())["subject"] == "Refund"
-    assert (await client.get(f"/api/tickets/{number}", headers={"Authorization": "Bearer x"})
-            ).status == 401
+    assert (
+        await client.get(f"/api/tickets/{number}", headers={"Authorization": "Bearer x"})
+    ).status == 401
     assert (await client.get("/api/tickets/999", headers=auth)).status == 404
 
 
 async def test_public_replies_reach_the_callback_even_after_an_outage(
-    config: Config, aiohttp_server: Callable[[web.Application], Awaitable[TestServer]],
-    aiohttp_client: Callable[[web.Application], Awaitable[Client]], tmp_path: Path,
+    config: Config,
+    aiohttp_server: Callable[[web.Application], Awaitable[TestServer]],
+    aiohttp_client: Callable[[web.Application], Awaitable[Client]],
+    tmp_path: Path,
 ) -> None:
     received: list[dict[str, Any]] = []
     outage = {"left": 1}
@@ -97,12 +107,14 @@ async def test_public_replies_reach_the_callback_even_after_an_outage(
     hook_app = web.Application()
     hook_app.router.add_post("/hook", callback)
     hook = await aiohttp_server(hook_app)
-    app = create_app(config, {}, plugins={}, migrate=False, poll_interval=3600,
-                     workflows_dir=tmp_path)  # no workflows: only the reply below is sent
+    app = create_app(
+        config, {}, plugins={}, migrate=False, poll_interval=3600, workflows_dir=tmp_path
+    )  # no workflows: only the reply below is sent
     client = await aiohttp_client(app)
     body = {**GOOD, "callback_url": str(hook.make_url("/hook"))}
-    response = await client.post("/api/intake", json=body,
-                                 headers={"Authorization": f"Bearer {KEY}"})
+    response = await client.post(
+        "/api/intake", json=body, headers={"Authorization": f"Bearer {KEY}"}
+    )
     assert response.status == 201
     desk = client.app[DESK]
     reply = PostToTicket(1, Message(text="We refunded order 7"), audience="requester")

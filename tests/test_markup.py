@@ -13,9 +13,13 @@ def test_escaped_text_parses_back_to_itself_as_plain_text() -> None:
 
 def test_markup_made_by_the_desk_parses_into_spans() -> None:
     text = f"{markup.bold('Ticket')} for {markup.mention('aiko')} see " + markup.link(
-        "docs", "https://example.com/a")
+        "docs", "https://example.com/a"
+    )
     assert markup.parse(text) == (
-        Bold("Ticket"), Plain(" for "), Mention("person", "aiko"), Plain(" see "),
+        Bold("Ticket"),
+        Plain(" for "),
+        Mention("person", "aiko"),
+        Plain(" see "),
         Link("docs", "https://example.com/a"),
     )
 

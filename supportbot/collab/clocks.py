@@ -1,8 +1,9 @@
 """SLA clock arithmetic: when a ticket's first response and resolution fall due.
 
-Pure functions over a ticket snapshot and its pauses. A clock runs in business time when the
-config says so (with `supportbot.business_hours`, the desk's one definition of business
-time) and stands still while the ticket waits on the customer or sits resolved. Pauses come from the audit trail:
+Pure functions over a ticket snapshot and its pauses. A clock runs in business time when
+the config says so (with `supportbot.business_hours`, the desk's one definition of business
+time) and stands still while the ticket waits on the customer or sits resolved. Pauses
+come from the audit trail:
 
     waiting ─┐ (kind "waiting")            resolved ─┐ (kind "resolved")
              └─ ends at "message"/"unclaimed"        └─ ends at "reopened"

@@ -16,11 +16,15 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def config() -> Config:
     base = load_config(ROOT / "config" / "supportbot.yaml", {})
-    return base.model_copy(update={
-        "support_channel": {"chat": "support"},
-        "intake_channels": [*base.intake_channels,
-                            base.intake_channels[0].model_copy(update={"platform": "chat"})],
-    })
+    return base.model_copy(
+        update={
+            "support_channel": {"chat": "support"},
+            "intake_channels": [
+                *base.intake_channels,
+                base.intake_channels[0].model_copy(update={"platform": "chat"}),
+            ],
+        }
+    )
 
 
 async def test_customer_message_becomes_a_card_linked_to_its_thread(
@@ -83,9 +87,13 @@ async def test_a_retried_event_is_processed_once(config: Config, tmp_path: Path)
     async with DeskHarness.start(config, tmp_path, features=()) as h:
         from supportbot.events import ConversationRef, MessageReceived
 
-        event = MessageReceived(event_id="Ev1", actor=h.actor("cust1"),
-                                conversation=ConversationRef("chat", "customers"), text="hi",
-                                message_id="1.1")
+        event = MessageReceived(
+            event_id="Ev1",
+            actor=h.actor("cust1"),
+            conversation=ConversationRef("chat", "customers"),
+            text="hi",
+            message_id="1.1",
+        )
         first = await h.send(event)
         second = await h.send(event)
         assert not first.duplicate and second.duplicate

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from supportbot.clock import FrozenClock
 from supportbot.tickets import TicketService
 

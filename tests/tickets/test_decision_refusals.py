@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from supportbot.clock import FrozenClock
 from supportbot.store.db import Database
 from supportbot.tickets import TicketService
@@ -227,19 +225,14 @@ async def test_resolving_with_an_open_handoff_needs_force(
     await tickets.open_handoff(
         ticket_id=ticket, department="engineering", note="500s", actor="ben", source="slack"
     )
-    still_open = [h.department for h in await tickets.open_handoffs(ticket)]
 
     await refused(
         database,
-        lambda: tickets.resolve(
-            ticket_id=ticket, actor="ben", source="slack"
-        ),
+        lambda: tickets.resolve(ticket_id=ticket, actor="ben", source="slack"),
         IllegalTransitionError,
         f"#{ticket} has an open hand-off to engineering; resolve again to confirm",
     )
-    change = await tickets.resolve(
-        ticket_id=ticket, actor="ben", source="slack", force=True
-    )
+    change = await tickets.resolve(ticket_id=ticket, actor="ben", source="slack", force=True)
     assert change.ticket.status == "resolved"
 
 

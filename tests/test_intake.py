@@ -129,3 +129,13 @@ async def test_public_replies_reach_the_callback_even_after_an_outage(
     await asyncio.sleep(0)
     assert len(received) == 1 and received[0]["ticket"] == 1
     assert received[0]["text"] == "We refunded order 7"
+
+
+async def test_metrics_count_what_the_desk_did(client: Client) -> None:
+    auth = {"Authorization": f"Bearer {KEY}"}
+    assert (await client.post("/api/intake", json=GOOD, headers=auth)).status == 201
+    text = await (await client.get("/metrics")).text()
+    line = next(
+        ln for ln in text.splitlines() if ln.startswith("supportbot_tickets_created_total{")
+    )
+    assert 'platform="intake"' in line and line.endswith(" 1.0")

@@ -107,6 +107,8 @@ async def on_timer(desk: Desk, timer: DueTimer, turn: Turn) -> None:
     await desk.tickets.record_event(
         ticket_id=ticket.number, kind=NOTICE_KINDS[stage], data=data, source="timer"
     )
+    if stage == "breached" and desk.metrics is not None:
+        desk.metrics.observe_sla_breach(clock=d.clock, priority=ticket.priority)
     due = next(x.due for x in planned if (x.clock, x.stage) == (d.clock, "breached"))
     _notify(desk, ticket, d, due, turn)
     await desk.run_happening(

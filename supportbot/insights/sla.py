@@ -1,7 +1,7 @@
 """SLA compliance for first response and resolution, with the list of breaches.
 
 Targets come from `Config.sla` (per priority, overridden per organisation tier). When the SLA
-counts business hours, elapsed time is business time (`bizhours.business_seconds`). The database
+counts business hours, elapsed time is business time (`supportbot.business_hours`). The database
 does the bulk of the work: business time never exceeds wall-clock time, so every ticket whose
 wall-clock time is within target is compliant (or still pending) and is only *counted* in SQL;
 only the rest — the candidates for a breach — come back as rows to be measured in business time.
@@ -19,8 +19,8 @@ from sqlalchemy import and_, case, func, literal, null, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
+from supportbot.business_hours import BusinessCalendar
 from supportbot.config import Config, Sla
-from supportbot.insights.bizhours import BusinessCalendar
 from supportbot.insights.model import SlaBreach, SlaClock, SlaReport
 from supportbot.insights.sqlexpr import seconds_between
 from supportbot.store.models import Organization, Ticket, UtcDateTime

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from supportbot.business_hours import business_seconds
 from supportbot.config import BusinessHours
-from supportbot.insights.bizhours import business_seconds
 
 UTC_9_TO_18 = BusinessHours(timezone="UTC")
 
@@ -53,8 +53,7 @@ def test_calendar_agrees_with_counting_open_minutes(zone: str) -> None:
     import random
     from datetime import timedelta
 
-    from supportbot.business_hours import is_open
-    from supportbot.insights.bizhours import BusinessCalendar
+    from supportbot.business_hours import BusinessCalendar, is_open
 
     hours = BusinessHours(timezone=zone, holidays=[date(2026, 11, 3)])
     calendar = BusinessCalendar(hours)

@@ -299,3 +299,14 @@ async def ticket_service(database: Database, config: Config, clock: FrozenClock)
 @pytest.fixture
 async def tickets(database: Database, config: Config, clock: FrozenClock) -> TicketService:
     return await ticket_service(database, config, clock)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under CI=true the browser tests must run: a missing Chromium fails the run, never skips."""
+    if os.environ.get("CI") != "true" or Path("/usr/bin/chromium").exists():
+        return
+    if any(item.get_closest_marker("browser") for item in items):
+        raise pytest.UsageError(
+            "CI=true but /usr/bin/chromium is missing: run `python -m tests.browser_setup` "
+            "(make test does) so the browser tests run"
+        )

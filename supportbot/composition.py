@@ -20,7 +20,7 @@ from supportbot.courier import Courier
 from supportbot.desk import Desk
 from supportbot.people import People
 from supportbot.scheduler import Scheduler
-from supportbot.store.db import open_database
+from supportbot.store.db import Database, open_database
 from supportbot.templates import Templates
 from supportbot.tickets import TicketService
 from supportbot.views import Views
@@ -35,9 +35,11 @@ def build_desk(
     clock: Clock | None = None,
     workflows_dir: Path | None = None,
     features: tuple[str, ...] = FEATURES,
+    db: Database | None = None,
 ) -> Desk:
+    """A desk for `config`; on `db` when given (else its `database_url`), with `features`."""
     clock = clock or SystemClock()
-    db = open_database(config.database_url)
+    db = db or open_database(config.database_url)
     people = People(config)
     tickets = TicketService(
         sessions=db.sessions, reads=db.reads, people=people, config=config, clock=clock

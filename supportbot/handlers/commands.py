@@ -109,14 +109,10 @@ async def _show(
 async def _ticket_step(
     desk: Desk, ev: AnyEvent, cmd: grammar.Command, who: str, loc: str, turn: Turn
 ) -> None:
-    """claim, unclaim, assign, priority, note, resolve, reopen: one service call each."""
+    """claim, unclaim, assign, priority, note, resolve, reopen, wait: one service call each."""
     n, src, t = cmd.number, ev.platform, desk.tickets
     assert n is not None
     match cmd.name:
-        case "claim":
-            change = await t.claim(ticket_id=n, actor=who, source=src)
-        case "unclaim":
-            change = await t.unclaim(ticket_id=n, actor=who, source=src)
         case "assign":
             assignee = desk.people.handle_for(ev.platform, cmd.person or "")
             if desk.config.person(cmd.person or ""):
@@ -126,22 +122,29 @@ async def _ticket_step(
             change = await t.set_priority(ticket_id=n, priority=cmd.option, actor=who, source=src)
         case "note":
             change = await t.add_note(ticket_id=n, text=cmd.text, actor=who, source=src)
-        case "resolve":
-            change = await resolve(desk, n, who, src, force=False)
-        case "reopen":
-            change = await t.reopen(ticket_id=n, actor=who, source=src)
-        case "wait":
-            change = await t.wait_for_customer(ticket_id=n, actor=who, source=src)
         case _:
-            raise AssertionError(cmd.name)
+            change = await simple_step(desk, cmd.name, n, who, src)
     ticket = desk.apply(turn, change)
     desk.tell(turn, ev, desk.views.note("done", loc, what=f"{cmd.name} #{ticket.number}"))
 
 
-async def resolve(
-    desk: Desk, number: int, who: str | None, source: str, *, force: bool
-) -> TicketChange:
-    return await desk.tickets.resolve(ticket_id=number, actor=who, source=source, force=force)
+
+async def simple_step(desk: Desk, step: str, number: int, who: str, source: str) -> TicketChange:
+    """A ticket step that needs nothing but the ticket and who asks (commands and buttons)."""
+    t = desk.tickets
+    match step:
+        case "claim":
+            return await t.claim(ticket_id=number, actor=who, source=source)
+        case "unclaim":
+            return await t.unclaim(ticket_id=number, actor=who, source=source)
+        case "resolve" | "resolve_anyway":
+            force = step == "resolve_anyway"
+            return await t.resolve(ticket_id=number, actor=who, source=source, force=force)
+        case "reopen":
+            return await t.reopen(ticket_id=number, actor=who, source=source)
+        case "wait":
+            return await t.wait_for_customer(ticket_id=number, actor=who, source=source)
+    raise AssertionError(step)
 
 
 async def _reply(

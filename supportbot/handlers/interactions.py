@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from supportbot.events import ChoiceSubmitted, FormSubmitted
-from supportbot.handlers.commands import resolve
+from supportbot.handlers.commands import simple_step
 from supportbot.happenings import Turn
 from supportbot.intents import OpenForm
 from supportbot.tickets.errors import IllegalTransitionError, InvalidValueError
@@ -40,23 +40,8 @@ async def on_choice(desk: Desk, ev: ChoiceSubmitted, turn: Turn) -> None:
 
 
 async def _ticket_button(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) -> None:
-    n, src, t = _number(ev.value), ev.platform, desk.tickets
-    match ev.action:
-        case "ticket.claim":
-            change = await t.claim(ticket_id=n, actor=who, source=src)
-        case "ticket.unclaim":
-            change = await t.unclaim(ticket_id=n, actor=who, source=src)
-        case "ticket.resolve":
-            change = await resolve(desk, n, who, src, force=False)
-        case "ticket.resolve_anyway":
-            change = await resolve(desk, n, who, src, force=True)
-        case "ticket.reopen":
-            change = await t.reopen(ticket_id=n, actor=who, source=src)
-        case "ticket.wait":
-            change = await t.wait_for_customer(ticket_id=n, actor=who, source=src)
-        case _:
-            raise AssertionError(ev.action)
-    desk.apply(turn, change)
+    step = ev.action.removeprefix("ticket.")
+    desk.apply(turn, await simple_step(desk, step, _number(ev.value), who, ev.platform))
 
 
 async def _open_form(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) -> None:

@@ -11,6 +11,7 @@ from supportbot.insights.build import compute_metrics
 from supportbot.insights.period import Period
 from supportbot.insights.prom import DeskMetrics
 from supportbot.insights.reader import open_reader
+from supportbot.insights.spike_watch import attach as attach_spike_watch
 from supportbot.insights.stats import SPANS, stats_message
 from supportbot.messages import Message
 
@@ -19,10 +20,11 @@ if TYPE_CHECKING:
 
 
 def attach(desk: Desk) -> None:
-    """Give the desk its metrics registry and the `stats` command."""
+    """Give the desk its metrics registry, the `stats` command and the spike check."""
     if desk.metrics is None:
         desk.metrics = DeskMetrics()
     desk.services["command.stats"] = stats_command
+    attach_spike_watch(desk)
 
 
 async def stats_command(

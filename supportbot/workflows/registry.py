@@ -53,6 +53,7 @@ BUILTIN_MODULES = (
     "supportbot.workflows.actions.flow",
     "supportbot.workflows.actions.webhook",
     "supportbot.collab.actions",  # escalation approvals, hand-offs, SLA, CSAT, shout-outs
+    "supportbot.insights.actions",  # post_report, spike.* conditions
 )
 
 

@@ -10,20 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from supportbot.clock import Clock
+from supportbot.composition import build_desk
 from supportbot.config import Config
-from supportbot.courier import Courier
 from supportbot.desk import Desk
 from supportbot.events import Actor
 from supportbot.happenings import Happening, Turn
 from supportbot.intents import Intent
-from supportbot.people import People
-from supportbot.scheduler import DueTimer, Scheduler
+from supportbot.scheduler import DueTimer
 from supportbot.store.db import Database
-from supportbot.templates import Templates
-from supportbot.tickets import TicketService
 from supportbot.tickets.service import NewTicket
 from supportbot.tickets.view import TicketView
-from supportbot.views import Views
 from supportbot.workflows.engine import WorkflowEngine
 from supportbot.workflows.registry import Registry
 
@@ -91,23 +87,9 @@ async def build_sandbox(
     registry: Registry | None = None,
 ) -> Sandbox:
     """A desk on `db` whose engine runs the workflows in `directory` (raises when invalid)."""
-    people = People(config)
+    desk = build_desk(config, clock=clock, workflows_dir=directory, features=(), db=db)
     async with db.sessions.begin() as session:
-        await people.sync(session)
-    tickets = TicketService(sessions=db.sessions, people=people, config=config, clock=clock)
-    templates = Templates.from_folders(directory / "templates")
-    desk = Desk(
-        config=config,
-        db=db,
-        clock=clock,
-        people=people,
-        tickets=tickets,
-        templates=templates,
-        views=Views(templates, config),
-        timers=Scheduler(db.sessions, clock),
-        courier=Courier({}, db.sessions, tickets, clock),
-        adapters={},
-    )
+        await desk.people.sync(session)
     engine = WorkflowEngine(desk, directory=directory, registry=registry)
     await engine.start()
     desk.engine = engine

@@ -128,7 +128,6 @@ async def _ticket_step(
     desk.tell(turn, ev, desk.views.note("done", loc, what=f"{cmd.name} #{ticket.number}"))
 
 
-
 async def simple_step(desk: Desk, step: str, number: int, who: str, source: str) -> TicketChange:
     """A ticket step that needs nothing but the ticket and who asks (commands and buttons)."""
     t = desk.tickets

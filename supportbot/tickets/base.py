@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,6 +24,13 @@ from supportbot.tickets.errors import (
 )
 from supportbot.tickets.snapshot import ticket_view
 from supportbot.tickets.view import TicketView
+
+
+class _HasId(Protocol):
+    id: Any
+
+
+R = TypeVar("R", bound=_HasId)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +140,22 @@ class ServiceBase:
         view: TicketView, trigger: str, actor: str | None, source: str, data: dict[str, Any]
     ) -> TicketChange:
         return TicketChange(view, (Happening(trigger, view.number, actor, data, source),))
+
+    async def _row(self, model: type[R], row_id: int, what: str) -> R:
+        """One escalation, hand-off or poll by id, read without locking."""
+        async with self.reads() as s:
+            row = await s.get(model, row_id)
+        if row is None:
+            raise TicketNotFoundError(f"there is no {what} {row_id}")
+        return row
+
+    async def _locked_row(self, s: AsyncSession, model: type[R], row_id: int, what: str) -> R:
+        """One row by id, locked for the rest of the transaction (PostgreSQL; SQLite holds the
+        write lock already)."""
+        row = await s.scalar(select(model).where(model.id == row_id).with_for_update())
+        if row is None:
+            raise TicketNotFoundError(f"there is no {what} {row_id}")
+        return row
 
     async def _load(self, s: AsyncSession, ticket_id: int) -> Ticket:
         t = await s.get(Ticket, ticket_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.happenings import Happening
 from supportbot.store.models import Escalation, Person
@@ -12,7 +11,6 @@ from supportbot.tickets.errors import (
     IllegalTransitionError,
     InvalidValueError,
     NotAllowedError,
-    TicketNotFoundError,
 )
 
 
@@ -90,7 +88,7 @@ class EscalationSteps(ServiceBase):
         self, escalation_id: int, actor: str, approve: bool, source: str, note: str
     ) -> TicketChange:
         async with self.sessions.begin() as s:
-            esc = await self._lock_escalation(s, escalation_id)
+            esc = await self._locked_row(s, Escalation, escalation_id, "escalation")
             t = await self._lock(s, esc.ticket_id)
             me = await self.people.ensure(s, actor) if self.people.is_staff(actor) else None
             self._check_decider(esc, actor, me)
@@ -131,7 +129,7 @@ class EscalationSteps(ServiceBase):
     async def raise_escalation_level(self, *, escalation_id: int, source: str) -> TicketChange:
         """Nobody decided in time: hand the decision to the admins."""
         async with self.sessions.begin() as s:
-            esc = await self._lock_escalation(s, escalation_id)
+            esc = await self._locked_row(s, Escalation, escalation_id, "escalation")
             t = await self._lock(s, esc.ticket_id)
             if esc.status != "pending":
                 raise IllegalTransitionError(f"this escalation was already {esc.status}")
@@ -141,11 +139,7 @@ class EscalationSteps(ServiceBase):
         return TicketChange(view, (), ref_id=esc.id)
 
     async def escalation(self, escalation_id: int) -> Escalation:
-        async with self.reads() as s:
-            esc = await s.get(Escalation, escalation_id)
-            if esc is None:
-                raise TicketNotFoundError(f"there is no escalation {escalation_id}")
-            return esc
+        return await self._row(Escalation, escalation_id, "escalation")
 
     async def pending_escalation(self, ticket_id: int) -> Escalation | None:
         async with self.reads() as s:
@@ -154,20 +148,3 @@ class EscalationSteps(ServiceBase):
                     Escalation.ticket_id == ticket_id, Escalation.status == "pending"
                 )
             )
-
-    async def _lock_escalation(self, s: AsyncSession, escalation_id: int) -> Escalation:
-        esc = await s.scalar(
-            select(Escalation).where(Escalation.id == escalation_id).with_for_update()
-        )
-        if esc is None:
-            raise TicketNotFoundError(f"there is no escalation {escalation_id}")
-        return esc
-
-    async def decision_view(self, escalation_id: int) -> tuple[Escalation, str | None]:
-        """The escalation and the name of who decided it (for the card)."""
-        async with self.reads() as s:
-            esc = await s.get(Escalation, escalation_id)
-            if esc is None:
-                raise TicketNotFoundError(f"there is no escalation {escalation_id}")
-            who = await s.get(Person, esc.decided_by_id) if esc.decided_by_id else None
-            return esc, (who.name if who else None)

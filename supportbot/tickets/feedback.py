@@ -17,7 +17,6 @@ from supportbot.tickets.errors import (
     IllegalTransitionError,
     InvalidValueError,
     NotAllowedError,
-    TicketNotFoundError,
 )
 
 
@@ -64,9 +63,7 @@ class FeedbackSteps(ServiceBase):
         if not 1 <= score <= 5:
             raise InvalidValueError("a score is a whole number from 1 to 5", score=score)
         async with self.sessions.begin() as s:
-            poll = await s.scalar(select(CsatPoll).where(CsatPoll.id == poll_id).with_for_update())
-            if poll is None:
-                raise TicketNotFoundError(f"there is no poll {poll_id}")
+            poll = await self._locked_row(s, CsatPoll, poll_id, "poll")
             if poll.status == "expired" or self.clock.now() >= poll.expires_at:
                 raise IllegalTransitionError(
                     "this survey has closed; thank you all the same", poll_id=poll_id
@@ -109,11 +106,7 @@ class FeedbackSteps(ServiceBase):
             return True
 
     async def csat_poll(self, poll_id: int) -> CsatPoll:
-        async with self.reads() as s:
-            poll = await s.get(CsatPoll, poll_id)
-            if poll is None:
-                raise TicketNotFoundError(f"there is no poll {poll_id}")
-            return poll
+        return await self._row(CsatPoll, poll_id, "poll")
 
     async def last_polled(self, requester: str) -> datetime | None:
         """When this requester was last asked (for the cool-down)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.happenings import Happening
 from supportbot.store.models import Handoff
@@ -13,7 +12,6 @@ from supportbot.tickets.base import ServiceBase, TicketChange
 from supportbot.tickets.errors import (
     IllegalTransitionError,
     InvalidValueError,
-    TicketNotFoundError,
 )
 
 
@@ -79,7 +77,7 @@ class HandoffSteps(ServiceBase):
         self, handoff_id: int, actor: str | None, source: str, allowed: set[str], to: str
     ) -> TicketChange:
         async with self.sessions.begin() as s:
-            h = await self._lock_handoff(s, handoff_id)
+            h = await self._locked_row(s, Handoff, handoff_id, "hand-off")
             t = await self._lock(s, h.ticket_id)
             if h.status not in allowed:
                 raise IllegalTransitionError(
@@ -99,11 +97,7 @@ class HandoffSteps(ServiceBase):
         return TicketChange(view, (Happening(kind, t.id, actor, data, source),), ref_id=h.id)
 
     async def handoff(self, handoff_id: int) -> Handoff:
-        async with self.reads() as s:
-            h = await s.get(Handoff, handoff_id)
-            if h is None:
-                raise TicketNotFoundError(f"there is no hand-off {handoff_id}")
-            return h
+        return await self._row(Handoff, handoff_id, "hand-off")
 
     async def open_handoffs(self, ticket_id: int) -> list[Handoff]:
         async with self.reads() as s:
@@ -116,9 +110,3 @@ class HandoffSteps(ServiceBase):
                     )
                 ).all()
             )
-
-    async def _lock_handoff(self, s: AsyncSession, handoff_id: int) -> Handoff:
-        h = await s.scalar(select(Handoff).where(Handoff.id == handoff_id).with_for_update())
-        if h is None:
-            raise TicketNotFoundError(f"there is no hand-off {handoff_id}")
-        return h

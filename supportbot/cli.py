@@ -18,6 +18,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from supportbot.config import Config, ConfigError, load_config
+from supportbot.store.migrate import MigrationError
 from supportbot.yamldoc import ProblemsError
 
 DEFAULT_CONFIG = Path("config/supportbot.yaml")
@@ -43,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ProblemsError as exc:  # workflow files, template catalogs
         print(f"invalid file:\n{exc}", file=sys.stderr)
+        return 2
+    except MigrationError as exc:
+        print(f"database: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -112,9 +116,6 @@ def _serve(args: argparse.Namespace) -> int:
     from supportbot.server import create_app
 
     config = read_config(args)
-    migrate_first = not config.database_url.startswith("sqlite")
-    if migrate_first:
-        logging.getLogger(__name__).info("PostgreSQL: run `supportbot db upgrade` after upgrades")
     app = create_app(config, os.environ, migrate=True)
     web.run_app(app, host=args.host, port=args.port, print=_announce(args))
     return 0

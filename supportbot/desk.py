@@ -13,8 +13,10 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from supportbot.adapter import ChatAdapter, Outcome
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from supportbot.insights.prom import DeskMetrics
 
 log = logging.getLogger(__name__)
+INBOX_KEEP = timedelta(days=7)
 
 
 class Engine(Protocol):
@@ -108,13 +111,24 @@ class Desk:
             async with self.db.sessions.begin() as s:
                 s.add(
                     InboxEvent(
-                        platform=event.platform, event_id=event.event_id, kind=type(event).__name__
+                        platform=event.platform,
+                        event_id=event.event_id,
+                        kind=type(event).__name__,
+                        received_at=self.clock.now(),
                     )
                 )
         except IntegrityError:
             log.info("dropping repeated %s event %s", event.platform, event.event_id)
             return False
         return True
+
+    async def prune_inbox(self, older_than: timedelta = INBOX_KEEP) -> int:
+        """Forget delivery ids older than any platform retries (Slack: within the hour)."""
+        async with self.db.sessions.begin() as s:
+            result = await s.execute(
+                delete(InboxEvent).where(InboxEvent.received_at < self.clock.now() - older_than)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     # -- a turn's second half: workflows, card refresh, delivery -----------------------------
     async def finish(self, turn: Turn) -> None:

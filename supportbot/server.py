@@ -68,6 +68,7 @@ def _lifecycle(
         loops = [
             asyncio.create_task(_every(poll_interval, lambda: desk.timers.run_due(desk.run_timer))),
             asyncio.create_task(_every(poll_interval * 5, desk.courier.retry_outbox)),
+            asyncio.create_task(_every(3600, desk.prune_inbox)),
         ]
         for starter in desk.services.get("background", []):
             loops.append(asyncio.create_task(starter()))
@@ -88,9 +89,9 @@ def _lifecycle(
 
 async def prepare_database(desk: Desk, *, migrate: bool) -> None:
     if migrate:
-        from supportbot.store.migrate import upgrade
+        from supportbot.store.migrate import require_current, upgrade
 
-        await upgrade(desk.db.url)
+        await (upgrade(desk.db.url) if desk.db.is_sqlite else require_current(desk.db.url))
     else:
         await desk.db.create_all()
     async with desk.db.sessions.begin() as s:

@@ -1,7 +1,9 @@
 """Bring a database's schema up to date with Alembic, configured in code (no alembic.ini).
 
-`supportbot db upgrade` and `serve` call `upgrade(url)`; scripts outside an event loop call
-`upgrade_sync(url)`. The revisions live in `supportbot/store/migrations/versions/`.
+`supportbot db upgrade` calls `upgrade(url)`, and so does `serve` on SQLite; on PostgreSQL
+`serve` only checks the schema is current (`require_current`), so replicas never race.
+Scripts outside an event loop call `upgrade_sync(url)`. The revisions live in
+`supportbot/store/migrations/versions/`.
 
 Adding a revision after changing `supportbot/store/models.py`:
 
@@ -27,8 +29,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, pool
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -72,6 +76,26 @@ async def upgrade(url: str, revision: str = "head") -> None:
             await conn.run_sync(_upgrade_on, revision)
     finally:
         await engine.dispose()
+
+
+async def require_current(url: str) -> None:
+    """Refuse to run on a database whose schema is not at head (PostgreSQL in production:
+    replicas must not race to migrate at start-up; `supportbot db upgrade` does it once)."""
+    engine = create_async_engine(url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as conn:
+            current = await conn.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+    finally:
+        await engine.dispose()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if current != head:
+        where = make_url(url).render_as_string(hide_password=True)
+        raise MigrationError(
+            f"the database {where} is at revision {current or 'none'}, this release needs "
+            f"{head}: run `supportbot db upgrade` first"
+        )
 
 
 def upgrade_sync(url: str, revision: str = "head") -> None:

@@ -173,7 +173,7 @@ class TicketThread(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # card, requester, handoff, approval, csat
-    ref_id: Mapped[int | None] = mapped_column()  # escalation / hand-off / poll id
+    ref_id: Mapped[int | None] = mapped_column(Id)  # escalation / hand-off / poll id
     platform: Mapped[str] = mapped_column(String(30))
     channel_id: Mapped[str] = mapped_column(String(200))
     message_id: Mapped[str] = mapped_column(String(200))

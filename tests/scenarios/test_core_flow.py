@@ -116,3 +116,28 @@ async def test_waiting_on_the_customer_pauses_until_they_answer(
         assert (ticket.status, ticket.paused_seconds) == ("assigned", 40 * 60)
         await h.command("ben", "wait 1")  # ben is not the assignee, but any agent may say so
         assert (await h.desk.tickets.get(1)).status == "waiting"
+
+
+async def test_old_delivery_ids_are_forgotten_but_recent_ones_still_drop_retries(
+    config: Config, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from supportbot.events import ConversationRef, MessageReceived
+
+    async with DeskHarness.start(config, tmp_path, features=()) as h:
+
+        def event(event_id: str) -> MessageReceived:
+            return MessageReceived(
+                event_id=event_id,
+                actor=h.actor("cust1"),
+                conversation=ConversationRef("chat", "customers"),
+                text="hi",
+                message_id=event_id,
+            )
+
+        await h.send(event("old"))
+        h.clock.advance(timedelta(days=8))
+        await h.send(event("recent"))
+        assert await h.desk.prune_inbox() == 1
+        assert (await h.send(event("recent"))).duplicate

@@ -181,7 +181,7 @@ class ServiceBase:
     def _check_step(self, step: str, t: Ticket) -> None:
         if not states.can(step, t.status):
             raise IllegalTransitionError(
-                f"cannot {step.replace('_', ' ')} #{t.id}: it is {t.status}",
+                states.refusal(step, t.id, t.status),
                 number=t.id,
                 step=step,
                 status=t.status,

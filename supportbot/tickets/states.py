@@ -40,5 +40,30 @@ ALLOWED: dict[str, frozenset[Status]] = {
 }
 
 
+# How a refusal names the step: "cannot {phrase}: it is {status}".
+PHRASES: dict[str, str] = {
+    "claim": "claim #{n}",
+    "unclaim": "release #{n}",
+    "assign": "assign #{n}",
+    "set_priority": "change the priority of #{n}",
+    "set_category": "change the category of #{n}",
+    "add_tags": "tag #{n}",
+    "set_team": "route #{n}",
+    "add_note": "add a note to #{n}",
+    "reply": "reply on #{n}",
+    "wait": "set #{n} to waiting on the customer",
+    "escalate": "escalate #{n}",
+    "handoff": "hand off #{n}",
+    "resolve": "resolve #{n}",
+    "reopen": "reopen #{n}",
+}
+STATUS_WORDS = {"new": "new", "assigned": "in progress", "waiting": "waiting on the customer",
+                "resolved": "resolved"}  # fmt: skip
+
+
+def refusal(step: str, number: int, status: str) -> str:
+    return f"cannot {PHRASES[step].format(n=number)}: it is {STATUS_WORDS.get(status, status)}"
+
+
 def can(step: str, status: str) -> bool:
     return Status(status) in ALLOWED[step]

@@ -120,7 +120,7 @@ async def test_unclaiming_an_unclaimed_ticket_is_refused(
         database,
         lambda: tickets.unclaim(ticket_id=ticket, actor="ben", source="slack"),
         IllegalTransitionError,
-        f"cannot unclaim #{ticket}: it is new",
+        f"cannot release #{ticket}: it is new",
     )
 
 
@@ -133,7 +133,7 @@ async def test_replying_to_a_resolved_ticket_is_refused(
         database,
         lambda: tickets.record_reply(ticket_id=ticket, text="Hi", actor="ben", source="slack"),
         IllegalTransitionError,
-        f"cannot reply #{ticket}: it is resolved",
+        f"cannot reply on #{ticket}: it is resolved",
     )
 
 
@@ -179,7 +179,7 @@ async def test_waiting_on_the_customer_needs_an_assigned_ticket(
         database,
         lambda: tickets.wait_for_customer(ticket_id=ticket, actor="ben", source="slack"),
         IllegalTransitionError,
-        f"cannot wait #{ticket}: it is new",
+        f"cannot set #{ticket} to waiting on the customer: it is new",
     )
 
 

@@ -91,7 +91,7 @@ async def _key_id(request: web.Request, desk: Desk) -> int:
             text='{"error": "missing bearer key"}', content_type="application/json"
         )
     digest = hash_key(header.removeprefix("Bearer ").strip())
-    async with desk.db.sessions() as s:
+    async with desk.db.reads() as s:
         rows = (await s.execute(select(IntakeKeyRow.id, IntakeKeyRow.key_hash))).all()
     for key_id, stored in rows:
         if hmac.compare_digest(stored, digest):
@@ -135,7 +135,7 @@ async def _show(request: web.Request, desk: Desk) -> web.Response:
     number = request.match_info["number"]
     if not number.isdigit():
         return web.json_response({"error": "a ticket number is digits"}, status=400)
-    async with desk.db.sessions() as s:
+    async with desk.db.reads() as s:
         owner = await s.scalar(select(Ticket.intake_key_id).where(Ticket.id == int(number)))
     if owner is None or owner != key_id:
         return web.json_response({"error": f"no ticket #{number} for this key"}, status=404)

@@ -113,7 +113,7 @@ async def _healthz(request: web.Request) -> web.Response:
     from sqlalchemy import text
 
     try:
-        async with desk.db.sessions() as s:
+        async with desk.db.reads() as s:
             await s.execute(text("SELECT 1"))
     except Exception as exc:  # report, don't crash: this is what health checks are for
         return web.json_response({"status": "error", "database": str(exc)}, status=503)

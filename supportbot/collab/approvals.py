@@ -306,7 +306,7 @@ async def _tell_requester(
 ) -> None:
     from supportbot.store.models import Person
 
-    async with desk.db.sessions() as s:
+    async with desk.db.reads() as s:
         person = await s.get(Person, esc.requested_by_id)
     if person is None:
         return

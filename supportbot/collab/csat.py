@@ -279,7 +279,7 @@ async def _poll_id(desk: Desk, ev: ChoiceSubmitted) -> int:
     if context.isdigit():
         return int(context)
     if ev.message is not None:  # a platform that does not carry the choice's context back
-        async with desk.db.sessions() as s:
+        async with desk.db.reads() as s:
             ref_id = await s.scalar(
                 select(TicketThread.ref_id).where(
                     TicketThread.platform == ev.message.platform,

@@ -104,7 +104,7 @@ async def _met(desk: Desk, ticket: TicketView) -> bool:
 
 
 async def _already(desk: Desk, ticket_id: int, source: str, receiver: str) -> bool:
-    async with desk.db.sessions() as s:
+    async with desk.db.reads() as s:
         found = await s.scalar(
             select(KudosAward.id)
             .join(Person, Person.id == KudosAward.receiver_id)
@@ -207,7 +207,7 @@ async def on_leaderboard(desk: Desk, ev: AnyEvent, cmd: Command, who: str, turn:
 
 async def leaderboard(desk: Desk, since: datetime) -> list[tuple[str, int, list[str]]]:
     """(name, points, reasons newest first) for everyone who received points since `since`."""
-    async with desk.db.sessions() as s:
+    async with desk.db.reads() as s:
         rows = (
             await s.execute(
                 select(Person.name, KudosAward.points, KudosAward.reason)

@@ -85,14 +85,14 @@ async def names_by_id(desk: Desk, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    async with desk.db.sessions() as s:
+    async with desk.db.reads() as s:
         rows = await s.execute(select(Person.id, Person.name).where(Person.id.in_(wanted)))
         return {pid: name for pid, name in rows.all()}
 
 
 async def ticket_events(desk: Desk, ticket_id: int, kinds: Collection[str]) -> list[TicketEvent]:
     """Audit rows of a ticket, oldest first (read-only: the ticket service writes them)."""
-    async with desk.db.sessions() as s:
+    async with desk.db.reads() as s:
         rows = await s.scalars(
             select(TicketEvent)
             .where(TicketEvent.ticket_id == ticket_id, TicketEvent.kind.in_(list(kinds)))

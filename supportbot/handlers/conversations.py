@@ -102,7 +102,7 @@ async def _latest_ticket_in(desk: Desk, ev: MessageReceived, handle: str) -> Tic
 
     from supportbot.store.models import Person, Ticket
 
-    async with desk.db.sessions() as s:
+    async with desk.db.reads() as s:
         number = await s.scalar(
             select(Ticket.id)
             .join(Person, Person.id == Ticket.requester_id)

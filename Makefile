@@ -30,7 +30,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine
-	$(BIN)/python -m bench.report
+	$(BIN)/python -m bench.report --sizes 100000 1000000
 
 clean:
 	rm -rf $(VENV)

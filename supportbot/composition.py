@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +84,3 @@ def attach_feature(desk: Desk, module: str) -> None:
     attach = getattr(feature, "attach", None)
     if attach is not None:
         attach(desk)
-
-
-def env_flag(env: Mapping[str, str], name: str) -> bool:
-    return env.get(name, "").lower() in ("1", "true", "yes", "on")

@@ -32,9 +32,6 @@ class ConversationRef:
     thread_id: str | None = None
     is_direct: bool = False
 
-    def root(self) -> ConversationRef:
-        return ConversationRef(self.platform, self.channel_id, None, self.is_direct)
-
     def in_thread(self, thread_id: str) -> ConversationRef:
         return ConversationRef(self.platform, self.channel_id, thread_id, self.is_direct)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -312,6 +312,3 @@ class DeskHarness:
             cards = [s for s in cards if (s.message and s.message.title.startswith(f"#{number} "))]
         assert cards and cards[-1].ref is not None, "no ticket card was posted"
         return cards[-1].ref
-
-
-Check = Callable[[Sent], bool]

@@ -20,7 +20,6 @@ from supportbot.config import BusinessHours, Config
 from supportbot.tickets.view import TicketView
 
 CLOCKS = ("first_response", "resolution")
-STAGES = ("warning", "breached")
 PAUSE_KINDS = ("waiting", "resolved", "message", "unclaimed", "reopened")
 
 Pause = tuple[datetime, datetime | None]  # None: still paused

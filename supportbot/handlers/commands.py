@@ -17,8 +17,6 @@ from supportbot.tickets.view import TicketView
 if TYPE_CHECKING:
     from supportbot.desk import Desk
 
-Feature = Callable[["Desk", AnyEvent, grammar.Command, str, Turn], Awaitable[None]]
-
 
 async def on_command(desk: Desk, ev: CommandInvoked, turn: Turn) -> None:
     link_ticket = None

@@ -38,7 +38,3 @@ def ticket_filters(filters: Filters) -> list[ColumnElement[bool]]:
 def cohort(period: Period, filters: Filters) -> list[ColumnElement[bool]]:
     """Tickets created in the period that match the filters."""
     return [*in_period(Ticket.created_at, period), *ticket_filters(filters)]
-
-
-def has_filters(filters: Filters) -> bool:
-    return filters != Filters()

@@ -130,8 +130,8 @@ class People:
         handle = self.handle_for(actor.platform, actor.user_id)
         person = await session.scalar(select(Person).where(Person.handle == handle))
         if person is not None:
-            if actor.display_name and not person.is_staff and person.name != actor.display_name:
-                person.name = actor.display_name
+            if not person.is_staff:
+                await self._refresh_customer(session, person, actor, organization)
             self._names[handle] = person.name
             return person
         org_id = await self._organization_id(session, actor, organization)
@@ -154,6 +154,16 @@ class People:
             person = (await session.scalars(select(Person).where(Person.handle == handle))).one()
         self._names[handle] = person.name
         return person
+
+    async def _refresh_customer(
+        self, session: AsyncSession, person: Person, actor: Actor, organization: str | None
+    ) -> None:
+        """Keep a customer's name current, and place them in an organisation once one is
+        known (first seen in a DM, later writing in their company's shared channel)."""
+        if actor.display_name and person.name != actor.display_name:
+            person.name = actor.display_name
+        if person.organization_id is None:
+            person.organization_id = await self._organization_id(session, actor, organization)
 
     async def _organization_id(
         self, session: AsyncSession, actor: Actor, organization: str | None

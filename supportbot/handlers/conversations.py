@@ -22,8 +22,9 @@ TICKET_REACTIONS = ("ticket", "admission_tickets", "🎫")
 
 
 async def on_message(desk: Desk, ev: MessageReceived, turn: Turn) -> None:
-    handle = await _resolve(desk, ev)
     intake = desk.config.intake_channel(ev.platform, ev.conversation.channel_id)
+    # customers writing in an organisation's shared channel belong to that organisation
+    handle = await _resolve(desk, ev, intake.organization if intake else None)
     words = ev.text.strip().split()
     if (
         (ev.mentions_bot or ev.conversation.is_direct)
@@ -38,9 +39,7 @@ async def on_message(desk: Desk, ev: MessageReceived, turn: Turn) -> None:
     if ev.conversation.is_direct:
         await _direct_message(desk, ev, handle, turn)
     elif intake is not None:
-        await _new_ticket(
-            desk, ev, handle, turn, team=intake.team, organization=intake.organization
-        )
+        await _new_ticket(desk, ev, handle, turn, team=intake.team)
     elif ev.mentions_bot:
         await _new_ticket(desk, ev, handle, turn, kind="internal")
 
@@ -59,10 +58,7 @@ async def _new_ticket(
     *,
     kind: str = "customer",
     team: str | None = None,
-    organization: str | None = None,
 ) -> TicketView:
-    if organization is not None:  # customers in a shared channel belong to its organisation
-        await _resolve(desk, ev, organization)
     thread = ev.conversation.thread_id or (None if ev.conversation.is_direct else ev.message_id)
     new = NewTicket(
         requester=requester,
@@ -276,8 +272,8 @@ async def on_reaction(desk: Desk, ev: ReactionAdded, turn: Turn) -> None:
         text=ev.text,
         message_id=ev.message_id,
     )
-    requester = await _resolve(desk, as_message)
     intake = desk.config.intake_channel(ev.platform, ev.conversation.channel_id)
+    requester = await _resolve(desk, as_message, intake.organization if intake else None)
     kind = "customer" if intake or not desk.people.is_staff(requester) else "internal"
     ticket = await _new_ticket(
         desk, as_message, requester, turn, kind=kind, team=intake.team if intake else None

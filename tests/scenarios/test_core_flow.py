@@ -141,3 +141,16 @@ async def test_old_delivery_ids_are_forgotten_but_recent_ones_still_drop_retries
         await h.send(event("recent"))
         assert await h.desk.prune_inbox() == 1
         assert (await h.send(event("recent"))).duplicate
+
+
+async def test_an_intake_channel_of_an_organisation_makes_its_customers_members(
+    config: Config, tmp_path: Path
+) -> None:
+    shared = config.intake_channels[0].model_copy(
+        update={"platform": "chat", "channel": "acme-shared", "organization": "acme"}
+    )
+    config = config.model_copy(update={"intake_channels": [*config.intake_channels, shared]})
+    async with DeskHarness.start(config, tmp_path, features=()) as h:
+        await h.say("acme-shared", "cust9", "Our SSO login loops")  # no org id from the platform
+        requester = (await h.desk.tickets.get(1)).requester
+        assert (requester.organization, requester.tier) == ("acme", "enterprise")

@@ -25,14 +25,21 @@ async def on_command(desk: Desk, ev: CommandInvoked, turn: Turn) -> None:
             ev.platform, ev.conversation.channel_id, ev.conversation.thread_id
         )
         link_ticket = link.ticket_id if link else None
-    await run_text(desk, ev, ev.text, turn, thread_ticket=link_ticket)
+    async with desk.db.sessions.begin() as s:
+        handle = (await desk.people.resolve(s, ev.actor)).handle
+    await run_text(desk, ev, ev.text, handle, turn, thread_ticket=link_ticket)
 
 
 async def run_text(
-    desk: Desk, ev: AnyEvent, text: str, turn: Turn, *, thread_ticket: int | None = None
+    desk: Desk,
+    ev: AnyEvent,
+    text: str,
+    handle: str,
+    turn: Turn,
+    *,
+    thread_ticket: int | None = None,
 ) -> None:
-    async with desk.db.sessions.begin() as s:
-        handle = (await desk.people.resolve(s, ev.actor)).handle
+    """Run command text typed by `handle` (already resolved by the caller)."""
     locale = desk.people.locale_of(handle)
     departments = tuple(d.name for d in desk.config.departments)
     try:

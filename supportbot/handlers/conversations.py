@@ -34,7 +34,7 @@ async def on_message(desk: Desk, ev: MessageReceived, turn: Turn) -> None:
     ):
         from supportbot.handlers.commands import run_text
 
-        await run_text(desk, ev, ev.text, turn)
+        await run_text(desk, ev, ev.text, handle, turn)
         return
     if ev.conversation.is_direct:
         await _direct_message(desk, ev, handle, turn)
@@ -177,7 +177,7 @@ async def _in_card_thread(
     if ev.mentions_bot and words and words[0].lower() in grammar.NAMES:
         from supportbot.handlers.commands import run_text
 
-        await run_text(desk, ev, text, turn, thread_ticket=ticket.number)
+        await run_text(desk, ev, text, handle, turn, thread_ticket=ticket.number)
         return
     if (body := _strip_prefix(text, REPLY_PREFIXES)) is not None:
         await _agent_replied(desk, ticket, body, handle, ev.platform, turn, post=True)

@@ -36,22 +36,24 @@ workflows:
 """
 
 
-def _config(tmp_path: Path) -> Config:
+def _config(tmp_path: Path, **desk: Any) -> Config:
+    """A desk whose only workflow opens the hand-off thread; `desk` places channels and people."""
     (tmp_path / "workflows").mkdir()
     (tmp_path / "workflows" / "desk.yaml").write_text(WORKFLOWS, encoding="utf-8")
     return Config.model_validate({
         "database_url": f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
         "workflows_dir": str(tmp_path / "workflows"),
-        "support_channel": {"teams": SUPPORT},
-        "departments": [{"name": "engineering", "channel": {"slack": ENGINEERING},
-                         "mention": {"slack": "S0ENG"}, "oncall": ["eri"]}],
-        "people": [
-            {"id": "yui", "name": "Yui Tanaka", "roles": ["agent"], "teams": ["support"],
-             "identities": {"teams": AGENT}},
-            {"id": "eri", "name": "Eri Sato", "roles": ["engineer"], "department": "engineering",
-             "identities": {"slack": ENGINEER}},
-        ],
+        **desk,
     })  # fmt: skip
+
+
+def _people(agent: dict[str, str], engineer: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {"id": "yui", "name": "Yui Tanaka", "roles": ["agent"], "teams": ["support"],
+         "identities": agent},
+        {"id": "eri", "name": "Eri Sato", "roles": ["engineer"], "department": "engineering",
+         "identities": engineer},
+    ]  # fmt: skip
 
 
 async def _servers(aiohttp_server: Any) -> tuple[MockSlackApi, BotService, str]:
@@ -70,7 +72,14 @@ async def test_a_teams_ticket_handed_off_to_slack_gets_the_reply_back(
 ) -> None:
     slack, teams, service_url = await _servers(aiohttp_server)
     env = {**slack_env(slack), "SUPPORTBOT_TEAMS": "1"}
-    app = create_app(_config(tmp_path), env, plugins={"slack": SlackPlugin(),
+    config = _config(
+        tmp_path,
+        support_channel={"teams": SUPPORT},
+        departments=[{"name": "engineering", "channel": {"slack": ENGINEERING},
+                      "mention": {"slack": "S0ENG"}, "oncall": ["eri"]}],
+        people=_people({"teams": AGENT}, {"slack": ENGINEER}),
+    )  # fmt: skip
+    app = create_app(config, env, plugins={"slack": SlackPlugin(),
                      "teams": TeamsPlugin()}, migrate=False, poll_interval=0.05)  # fmt: skip
     client: TestClient[Any, Any] = await aiohttp_client(app)
 
@@ -137,31 +146,20 @@ SLACK_SUPPORT, SLACK_CUSTOMERS, SLACK_AGENT = "C0SUPPORT", "C0ACMESHARED", "U0AG
 TEAMS_ENGINEER = "29:1EngineerEri"
 
 
-def _reverse_config(tmp_path: Path) -> Config:
-    (tmp_path / "workflows").mkdir()
-    (tmp_path / "workflows" / "desk.yaml").write_text(WORKFLOWS, encoding="utf-8")
-    return Config.model_validate({
-        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
-        "workflows_dir": str(tmp_path / "workflows"),
-        "support_channel": {"slack": SLACK_SUPPORT},
-        "intake_channels": [{"platform": "slack", "channel": SLACK_CUSTOMERS}],
-        "departments": [{"name": "engineering", "channel": {"teams": TEAMS_ENGINEERING},
-                         "oncall": ["eri"]}],
-        "people": [
-            {"id": "aiko", "name": "Aiko Tanaka", "roles": ["agent"], "teams": ["support"],
-             "identities": {"slack": SLACK_AGENT}},
-            {"id": "eri", "name": "Eri Sato", "roles": ["engineer"], "department": "engineering",
-             "identities": {"teams": TEAMS_ENGINEER}},
-        ],
-    })  # fmt: skip
-
-
 async def test_a_slack_ticket_handed_off_to_teams_gets_the_reply_back(
     aiohttp_server: Any, aiohttp_client: Any, tmp_path: Path
 ) -> None:
     slack, teams, service_url = await _servers(aiohttp_server)
     env = {**slack_env(slack), "SUPPORTBOT_TEAMS": "1"}
-    app = create_app(_reverse_config(tmp_path), env, plugins={"slack": SlackPlugin(),
+    config = _config(
+        tmp_path,
+        support_channel={"slack": SLACK_SUPPORT},
+        intake_channels=[{"platform": "slack", "channel": SLACK_CUSTOMERS}],
+        departments=[{"name": "engineering", "channel": {"teams": TEAMS_ENGINEERING},
+                      "oncall": ["eri"]}],
+        people=_people({"slack": SLACK_AGENT}, {"teams": TEAMS_ENGINEER}),
+    )  # fmt: skip
+    app = create_app(config, env, plugins={"slack": SlackPlugin(),
                      "teams": TeamsPlugin()}, migrate=False, poll_interval=0.05)  # fmt: skip
     client: TestClient[Any, Any] = await aiohttp_client(app)
 

@@ -43,7 +43,13 @@ class Outcome:
 
     intents: tuple[Intent, ...] = ()
     duplicate: bool = False
-    error: str | None = None
+    error: str | None = None  # the turn failed: nothing it would have changed was kept
+    refusal: Message | None = None  # the desk said no; what it told the person, localized
+
+    @property
+    def ok(self) -> bool:
+        """The request did what was asked (neither refused nor failed)."""
+        return self.error is None and self.refusal is None
 
     def card_update_for(self, ref: MessageRef) -> Message | None:
         """The newest rendering of the message `ref` (Teams answers invokes with it)."""

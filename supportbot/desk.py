@@ -104,7 +104,7 @@ class Desk:
         if self.metrics is not None:
             elapsed = time.perf_counter() - started
             self.metrics.observe_event_latency(max(elapsed, 0.0), adapter=event.platform)
-        return Outcome(intents=tuple(turn.intents), error=error)
+        return Outcome(intents=tuple(turn.intents), error=error, refusal=turn.refusal)
 
     async def _first_delivery(self, event: AnyEvent) -> bool:
         try:
@@ -223,6 +223,8 @@ class Desk:
 
     def tell(self, turn: Turn, event: AnyEvent, message: Message) -> None:
         """Answer the person behind `event` privately (a DM where there are no ephemerals)."""
+        if message.kind == "error" and turn.refusal is None:
+            turn.refusal = message
         adapter = self.adapters.get(event.platform)
         if adapter is not None and not adapter.capabilities.ephemeral:
             turn.emit(SendDirect(event.platform, event.actor.user_id, message))

@@ -62,6 +62,7 @@ class Turn:
     handled: list[Happening] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)  # tickets whose cards must be refreshed
     shown: dict[tuple[str, str, str], Any] = field(default_factory=dict)  # message -> content
+    refusal: Any = None  # the first refusal told to the person who acted (a `Message`)
 
     def emit(self, intent: Intent) -> None:
         self.intents.append(intent)

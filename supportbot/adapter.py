@@ -13,12 +13,12 @@ from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from supportbot.config import Config
 from supportbot.events import AnyEvent, MessageRef
 from supportbot.intents import Intent, UpdateMessage
 from supportbot.messages import Message
+from supportbot.store.db import SessionFactory
 from supportbot.templates import Templates
 
 ENTRY_POINT_GROUP = "supportbot.adapters"
@@ -45,6 +45,7 @@ class Outcome:
     duplicate: bool = False
     error: str | None = None  # the turn failed: nothing it would have changed was kept
     refusal: Message | None = None  # the desk said no; what it told the person, localized
+    created: tuple[int, ...] = ()  # tickets the event opened
 
     @property
     def ok(self) -> bool:
@@ -60,7 +61,23 @@ class Outcome:
         return found
 
 
+class Stored(Protocol):
+    """What storing an event gave (`supportbot.pipeline.inbox.Receipt`)."""
+
+    @property
+    def duplicate(self) -> bool: ...
+
+
 class EventSink(Protocol):
+    """Where adapters hand their events: the desk's durable inbox.
+
+    `accept` is the ack path: it returns once the event is stored (or known as a platform's
+    retry); answer the platform only after it. Calling the sink stores the event and waits
+    until its turn has committed, for platforms that want the outcome in their answer (Teams
+    card actions, the intake API, the playground)."""
+
+    async def accept(self, event: AnyEvent) -> Stored: ...
+
     async def __call__(self, event: AnyEvent) -> Outcome: ...
 
 
@@ -83,6 +100,11 @@ class ChatAdapter(Protocol):
         """Deliver one intent; raise `DeliveryError` (retryable or not) when it cannot."""
         ...
 
+    async def complete(self, event: AnyEvent) -> AnyEvent:
+        """Fill in what the ack path left out (a display name, the message a reaction is on),
+        just before the event runs; the event unchanged when there is nothing to add."""
+        ...
+
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
@@ -103,7 +125,7 @@ class AdapterContext:
     app: web.Application
     sink: EventSink
     directory: Directory
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: SessionFactory  # writes (outside any turn: adapters keep their own rows)
     public_url: str = "http://127.0.0.1:8080"
     templates: Templates | None = None  # the desk's catalogs (admin overrides included)
     on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)

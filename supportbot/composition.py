@@ -17,8 +17,11 @@ from supportbot.clock import Clock, SystemClock
 from supportbot.config import Config
 from supportbot.courier import Courier
 from supportbot.desk import Desk
+from supportbot.handlers import dispatch
 from supportbot.people import People
+from supportbot.pipeline.runner import Pipeline
 from supportbot.scheduler import Scheduler
+from supportbot.store.batch import WriteBatcher
 from supportbot.store.db import Database, open_database
 from supportbot.templates import Templates
 from supportbot.tickets import TicketService
@@ -46,6 +49,9 @@ def build_desk(
     folder = workflows_dir or Path(config.workflows_dir)
     templates = Templates.from_folders(folder / "templates")
     adapters: dict[str, ChatAdapter] = {}
+    courier = Courier(
+        adapters, db, tickets, clock, WriteBatcher(db.urgent), lease=config.pipeline.outbox_lease
+    )
     desk = Desk(
         config=config,
         db=db,
@@ -54,10 +60,11 @@ def build_desk(
         tickets=tickets,
         templates=templates,
         views=Views(templates, config),
-        timers=Scheduler(db.sessions, clock),
-        courier=Courier(adapters, db.sessions, tickets, clock),
+        timers=Scheduler(db.sessions, clock, postgres=db.is_postgres),
+        courier=courier,
         adapters=adapters,
     )
+    desk.pipeline = Pipeline(desk, dispatch, workers=config.pipeline.workers)
     desk.services["workflows_dir"] = folder
     desk.metrics = _metrics()
     for name in features:

@@ -134,6 +134,20 @@ class Kudos(_Model):
     daily_limit: int = 5
 
 
+class Pipeline(_Model):
+    """How the desk runs events: every event is stored before it is acknowledged, then run."""
+
+    workers: int = Field(default=8, ge=1, le=64, description="events run side by side")
+    outbox_lease: Duration = Field(
+        default=timedelta(seconds=15),
+        description="how long a replica has to deliver what it committed before others may",
+    )
+    max_lag: Duration = Field(
+        default=timedelta(seconds=30),
+        description="/healthz says degraded when the oldest waiting event is older",
+    )
+
+
 class IntakeKey(_Model):
     name: str
     sha256: str = Field(description="hex SHA-256 of the bearer key; never the key itself")
@@ -160,6 +174,7 @@ class Config(_Model):
     reopen_window: Duration = timedelta(days=7)
     intake_keys: list[IntakeKey] = Field(default_factory=list)
     workflows_dir: str = "workflows"
+    pipeline: Pipeline = Field(default_factory=Pipeline)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Config:

@@ -1,20 +1,36 @@
-"""Delivery of intents to adapters, with an outbox so nothing is lost when a platform is down.
+"""Delivery: every intent of a turn waits in the outbox, and leaves it after the commit.
 
-Adapters retry quick failures themselves (429 with Retry-After, 5xx). What still fails with a
-retryable `DeliveryError` is written to the `outbox` table and retried with back-off by
-`retry_outbox`, which any replica may run (rows are claimed with SKIP LOCKED).
+A turn writes its intents into `outbox` inside its own transaction (`write`), so a crash
+before the commit sends nothing and a crash after it loses nothing. Right after the commit the
+courier sends them (`deliver`), in order, and records each as `sent` together with the message
+it made (the `ticket_threads` link), in one short group-committed write.
+
+What remains: a crash between a platform's answer and that write (a few milliseconds) sends
+the message again on restart; platforms take no idempotency key for a new message.
+
+Rows are written with a lease (`next_attempt_at`): until it passes, only the replica that
+wrote them sends them. A row whose lease passed (its replica died), or that a platform refused
+for now (`DeliveryError(retryable=True)`), is taken by `retry_due` on any replica
+(`SKIP LOCKED`), with back-off, up to `MAX_ATTEMPTS`.
+
+Where a ticket's messages go (`PostToTicket`) is decided in the turn when it can be, and at
+delivery when the turn itself posts the message that decides it (the card whose thread is the
+"internal" audience): then deliveries of that ticket wait for its card.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot import codec
 from supportbot.adapter import ChatAdapter, DeliveryError
@@ -29,11 +45,17 @@ from supportbot.intents import (
     SendDirect,
     UpdateMessage,
 )
+from supportbot.messages import Message
+from supportbot.pipeline.lanes import Lanes
+from supportbot.store.batch import WriteBatcher
+from supportbot.store.db import Database
 from supportbot.store.models import OutboxMessage
 from supportbot.tickets import TicketService
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
+ANY_PLATFORM = "*"  # a ticket's message that is resolved at delivery (maybe several platforms)
+CARD_WAIT_SECONDS = 30.0
 
 
 def platform_of(intent: Intent) -> str:
@@ -44,38 +66,283 @@ def platform_of(intent: Intent) -> str:
             return ref.platform
         case SendDirect(platform=p) | OpenForm(platform=p):
             return p
-    raise TypeError(f"no single platform for {type(intent).__name__}")
+        case PostToTicket():
+            return ANY_PLATFORM
+    raise TypeError(f"no platform for {type(intent).__name__}")
+
+
+def digest(message: Message) -> str:
+    """A fingerprint of what a message shows (an unchanged card is not updated again)."""
+    data = json.dumps(codec._encode(message), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One outbox row of a turn: its id and the intent it holds."""
+
+    id: int
+    intent: Intent
+    attempts: int = 0
+
+
+@dataclass(eq=False, slots=True)
+class _Job:
+    """One turn's entries on their way (compared by identity)."""
+
+    entries: list[Entry]
+    done: asyncio.Future[None] | None
 
 
 @dataclass(slots=True)
 class Courier:
     adapters: Mapping[str, ChatAdapter]
-    sessions: async_sessionmaker[AsyncSession]
+    db: Database
     tickets: TicketService
     clock: Clock
+    batcher: WriteBatcher
+    lease: timedelta = timedelta(seconds=15)
+    lanes: int = 16
     delivered: list[tuple[Intent, MessageRef | None]] = field(default_factory=list)
+    _linking: dict[int, dict[_Job, int]] = field(default_factory=dict)  # ticket -> jobs
+    _linked: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _lanes: Lanes[_Job] | None = None
 
-    async def deliver(self, intent: Intent) -> list[MessageRef | None]:
-        """Deliver one intent now (resolving ticket targets); failures go to the outbox."""
-        return [await self._send(concrete) for concrete in await self.resolve(intent)]
+    # -- in the turn ---------------------------------------------------------------------------
+    async def write(
+        self, s: AsyncSession, batch: str, intents: Sequence[Intent], tickets: TicketService
+    ) -> list[Entry]:
+        """Resolve what can be resolved now and keep every intent in the outbox (in `s`'s
+        transaction). Intents for platforms without a running adapter are dropped here."""
+        decided = await self._decide(intents, tickets)
+        if not decided:
+            return []
+        due = self.clock.now() + self.lease
+        rows = [
+            {
+                "platform": platform_of(intent),
+                "intent": codec.encode(intent),
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": due,
+                "created_at": self.clock.now(),
+                "batch": batch,
+                "seq": n,
+            }
+            for n, intent in enumerate(decided)
+        ]
+        ids = (
+            await s.scalars(
+                insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
+                rows,
+            )
+        ).all()
+        return [Entry(i, intent) for i, intent in zip(ids, decided, strict=True)]
 
-    async def resolve(self, intent: Intent) -> list[Intent]:
+    async def _decide(self, intents: Sequence[Intent], tickets: TicketService) -> list[Intent]:
+        linked = {
+            purpose.ticket_id
+            for intent in intents
+            if (purpose := getattr(intent, "purpose", None)) is not None
+        }
+        decided: list[Intent] = []
+        for intent in intents:
+            if isinstance(intent, PostToTicket) and (
+                intent.audience == "requester" or intent.ticket_id not in linked
+            ):
+                decided += await self.resolve(intent, tickets)
+            elif isinstance(intent, PostToTicket) or platform_of(intent) in self.adapters:
+                decided.append(intent)
+            else:
+                log.debug("no %s adapter is running; dropping %s", platform_of(intent), intent)
+        return decided
+
+    # -- after the commit ----------------------------------------------------------------------
+    def deliver(
+        self, key: str, entries: list[Entry], *, wait: bool = False
+    ) -> asyncio.Future[None] | None:
+        """Send a committed turn's entries in order, after the ones its key sent before."""
+        if self._lanes is None:
+            self._lanes = Lanes(self._run, workers=self.lanes, name="courier")
+        job = _Job(entries, asyncio.get_running_loop().create_future() if wait else None)
+        for entry in entries:
+            ticket = _linked_ticket(entry.intent)
+            if ticket is not None:
+                owners = self._linking.setdefault(ticket, {})
+                owners[job] = owners.get(job, 0) + 1
+        self._lanes.submit(key, job)
+        return job.done
+
+    async def _run(self, job: _Job) -> None:
+        try:
+            for entry in job.entries:
+                await self._send_entry(job, entry)
+        finally:
+            if job.done is not None and not job.done.done():
+                job.done.set_result(None)
+
+    async def _send_entry(self, job: _Job, entry: Entry) -> None:
+        ticket = _linked_ticket(entry.intent)
+        try:
+            await self._attempt(job, entry)
+        finally:
+            if ticket is not None:
+                await self._unlink(ticket, job)
+
+    async def _unlink(self, ticket: int, job: _Job) -> None:
+        owners = self._linking.get(ticket, {})
+        owners[job] = owners.get(job, 1) - 1
+        if owners[job] <= 0:
+            owners.pop(job, None)
+        if not owners:
+            self._linking.pop(ticket, None)
+        async with self._linked:
+            self._linked.notify_all()
+
+    async def _attempt(self, job: _Job, entry: Entry) -> None:
+        try:
+            intents = await self._concrete(job, entry.intent)
+            links = [await self._send(intent) for intent in intents]
+        except DeliveryError as exc:
+            await self._settle_failure(entry, exc)
+            return
+        except Exception as exc:  # a broken adapter must not lose the row: retry later
+            log.exception("delivering outbox row %s failed", entry.id)
+            await self._settle_failure(entry, DeliveryError(f"{type(exc).__name__}: {exc}"))
+            return
+        await self.batcher.run(lambda s: self._settle_sent(s, entry.id, links))
+
+    async def _concrete(self, job: _Job, intent: Intent) -> list[Intent]:
         if not isinstance(intent, PostToTicket):
             return [intent]
+
+        # Another turn is posting this ticket's card (whose thread is the target): wait for it.
+        def others_done() -> bool:
+            return not set(self._linking.get(intent.ticket_id, {})) - {job}
+
+        async with self._linked, asyncio.timeout(CARD_WAIT_SECONDS):
+            await self._linked.wait_for(others_done)
+        return await self.resolve(intent, self.tickets)
+
+    async def _send(self, intent: Intent) -> dict[str, Any] | None:
+        platform = platform_of(intent)
+        adapter = self.adapters.get(platform)
+        if adapter is None:
+            log.warning("no %s adapter is running; dropping %s", platform, type(intent).__name__)
+            return None
+        ref = await adapter.send(intent)
+        self.delivered.append((intent, ref))
+        return _link_values(intent, ref, self.clock)
+
+    async def _settle_sent(
+        self, s: AsyncSession, row_id: int, links: list[dict[str, Any] | None]
+    ) -> None:
+        await s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(status="sent", attempts=OutboxMessage.attempts + 1, last_error=None)
+        )
+        for values in links:
+            if values is not None:
+                await self.tickets.within(s).link(**values)
+
+    async def _settle_failure(self, entry: Entry, exc: DeliveryError) -> None:
+        attempts = entry.attempts + 1
+        give_up = not exc.retryable or attempts >= MAX_ATTEMPTS
+        log.log(
+            logging.ERROR if give_up else logging.WARNING,
+            "%s %s (outbox row %s, attempt %d): %s",
+            "cannot deliver" if give_up else "will retry",
+            type(entry.intent).__name__,
+            entry.id,
+            attempts,
+            exc,
+        )
+        backoff = timedelta(seconds=30 * 2 ** min(entry.attempts, 8))
+
+        async def settle(s: AsyncSession) -> None:
+            await s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == entry.id)
+                .values(
+                    status="failed" if give_up else "pending",
+                    attempts=attempts,
+                    last_error=str(exc)[:2000],
+                    next_attempt_at=self.clock.now() + backoff,
+                )
+            )
+
+        await self.batcher.run(settle)
+
+    # -- rows left behind ------------------------------------------------------------------------
+    async def retry_due(self, limit: int = 50, *, everything: bool = False) -> int:
+        """Send the rows whose lease or back-off has passed (`everything`: all pending rows,
+        for SQLite at start-up, when no other process can own them); return how many."""
+        claimed = await self._claim(limit, everything)
+        by_batch: dict[str, list[Entry]] = {}
+        for batch, entry in claimed:
+            by_batch.setdefault(batch, []).append(entry)
+        waits = [
+            self.deliver(f"retry:{batch}", entries, wait=True)
+            for batch, entries in by_batch.items()
+        ]
+        await asyncio.gather(*(w for w in waits if w is not None))
+        return len(claimed)
+
+    async def _claim(self, limit: int, everything: bool) -> list[tuple[str, Entry]]:
+        now = self.clock.now()
+        query = select(OutboxMessage).where(OutboxMessage.status == "pending")
+        if not everything:
+            query = query.where(OutboxMessage.next_attempt_at <= now)
+        query = query.order_by(OutboxMessage.id).limit(limit)
+        if self.db.is_postgres:
+            query = query.with_for_update(skip_locked=True)
+        async with self.db.sessions.begin() as s:
+            rows = (await s.scalars(query)).all()
+            for row in rows:
+                row.next_attempt_at = now + self.lease  # ours now, for one more lease
+            return [
+                (
+                    row.batch or f"row:{row.id}",
+                    Entry(row.id, codec.decode(dict(row.intent)), row.attempts),
+                )
+                for row in rows
+            ]
+
+    async def drain(self) -> None:
+        """Wait until everything handed to `deliver` was sent (or settled as failed)."""
+        if self._lanes is not None:
+            await self._lanes.drain()
+
+    async def stop(self) -> None:
+        if self._lanes is not None:
+            await self._lanes.stop()
+
+    async def depth(self) -> int:
+        async with self.db.reads() as s:
+            count = await s.scalar(
+                select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "pending")
+            )
+        return int(count or 0)
+
+    # -- where a ticket's messages go -------------------------------------------------------------
+    async def resolve(self, intent: PostToTicket, tickets: TicketService) -> list[Intent]:
         if intent.audience == "requester":
-            return [await self._to_requester(intent)]
+            return [await self._to_requester(intent, tickets)]
         return [
             PostMessage(to=to, message=intent.message, purpose=intent.purpose)
-            for to in await self._ticket_targets(intent)
+            for to in await self._ticket_targets(intent, tickets)
         ]
 
-    async def _ticket_targets(self, intent: PostToTicket) -> list[ConversationRef]:
+    async def _ticket_targets(
+        self, intent: PostToTicket, tickets: TicketService
+    ) -> list[ConversationRef]:
         kinds = {"internal": "card", "handoff": "handoff"}
-        links = await self.tickets.links(intent.ticket_id, kinds.get(intent.audience, "card"))
+        links = await tickets.links(intent.ticket_id, kinds.get(intent.audience, "card"))
         if intent.audience == "handoff":
             wanted = {
                 h.id
-                for h in await self.tickets.open_handoffs(intent.ticket_id)
+                for h in await tickets.open_handoffs(intent.ticket_id)
                 if intent.department in (None, h.department)
             }
             links = [ln for ln in links if ln.ref_id in wanted]
@@ -85,14 +352,14 @@ class Courier:
             if ln.platform in self.adapters
         ]
 
-    async def _to_requester(self, intent: PostToTicket) -> Intent:
+    async def _to_requester(self, intent: PostToTicket, tickets: TicketService) -> Intent:
         """Where the requester asked: their thread, their direct chat, or a DM to them."""
-        t = await self.tickets.get(intent.ticket_id)
+        t = await tickets.get(intent.ticket_id)
         if t.origin_platform == "intake":
             return PostMessage(
                 ConversationRef("intake", str(t.number)), intent.message, intent.purpose
             )
-        links = await self.tickets.links(intent.ticket_id, "requester")
+        links = await tickets.links(intent.ticket_id, "requester")
         thread = links[0].thread_id if links else t.origin_thread
         if thread:
             return PostMessage(
@@ -106,105 +373,29 @@ class Courier:
                 intent.message,
                 intent.purpose,
             )
-        user = self.tickets.people.user_id(t.requester.handle, t.origin_platform)
+        user = tickets.people.user_id(t.requester.handle, t.origin_platform)
         return SendDirect(
             t.origin_platform, user or t.requester.handle, intent.message, intent.purpose
         )
 
-    async def _send(self, intent: Intent) -> MessageRef | None:
-        platform = platform_of(intent)
-        adapter = self.adapters.get(platform)
-        if adapter is None:
-            log.warning("no %s adapter is running; dropping %s", platform, type(intent).__name__)
-            return None
-        try:
-            ref = await adapter.send(intent)
-        except DeliveryError as exc:
-            if not exc.retryable:
-                log.error("cannot deliver %s on %s: %s", type(intent).__name__, platform, exc)
-                return None
-            await self._keep(platform, intent, str(exc))
-            return None
-        self.delivered.append((intent, ref))
-        await self._link(intent, ref)
-        return ref
 
-    async def _link(self, intent: Intent, ref: MessageRef | None) -> None:
-        purpose = getattr(intent, "purpose", None)
-        if ref is not None and purpose is not None:
-            await self.tickets.link(
-                ticket_id=purpose.ticket_id, kind=purpose.kind, ref=ref, ref_id=purpose.ref_id
-            )
+def _linked_ticket(intent: Intent) -> int | None:
+    """The ticket whose card (or other linked message) this intent posts."""
+    purpose = getattr(intent, "purpose", None)
+    if isinstance(intent, PostMessage | SendDirect) and purpose is not None:
+        return int(purpose.ticket_id)
+    return None
 
-    async def _keep(self, platform: str, intent: Intent, error: str) -> None:
-        log.warning("keeping %s for %s in the outbox: %s", type(intent).__name__, platform, error)
-        async with self.sessions.begin() as s:
-            s.add(
-                OutboxMessage(
-                    platform=platform,
-                    intent=codec.encode(intent),
-                    last_error=error,
-                    attempts=1,
-                    next_attempt_at=self.clock.now() + timedelta(seconds=30),
-                )
-            )
 
-    async def retry_outbox(self, limit: int = 50) -> int:
-        """Try the due outbox rows again; return how many were delivered.
-
-        Rows are claimed in one short transaction (marked `sending`, so other replicas skip
-        them), sent with no transaction open, then settled one by one.
-        """
-        sent = 0
-        for row_id, platform, data, attempts in await self._claim(limit):
-            error, retryable = None, True
-            try:
-                intent = codec.decode(data)
-                adapter = self.adapters.get(platform)
-                if adapter is None:
-                    raise DeliveryError(f"no {platform} adapter is running")
-                ref = await adapter.send(intent)
-            except DeliveryError as exc:
-                error, retryable = str(exc), exc.retryable
-            else:
-                self.delivered.append((intent, ref))
-                await self._link(intent, ref)
-                sent += 1
-            await self._settle(row_id, attempts, error, retryable)
-        return sent
-
-    async def _claim(self, limit: int) -> list[tuple[int, str, dict[str, Any], int]]:
-        now = self.clock.now()
-        async with self.sessions.begin() as s:
-            rows = (
-                await s.scalars(
-                    select(OutboxMessage)
-                    .where(
-                        or_(
-                            (OutboxMessage.status == "pending")
-                            & (OutboxMessage.next_attempt_at <= now),
-                            (OutboxMessage.status == "sending")
-                            & (OutboxMessage.next_attempt_at <= now - timedelta(minutes=5)),
-                        )
-                    )
-                    .order_by(OutboxMessage.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            for row in rows:
-                row.status, row.next_attempt_at = "sending", now
-            return [(r.id, r.platform, dict(r.intent), r.attempts) for r in rows]
-
-    async def _settle(self, row_id: int, attempts: int, error: str | None, retryable: bool) -> None:
-        async with self.sessions.begin() as s:
-            row = await s.get(OutboxMessage, row_id)
-            if row is None:
-                return
-            if error is None:
-                row.status = "sent"
-                return
-            row.attempts = attempts + 1
-            row.last_error = error
-            row.status = "failed" if (row.attempts >= MAX_ATTEMPTS or not retryable) else "pending"
-            row.next_attempt_at = self.clock.now() + timedelta(seconds=30 * 2 ** min(attempts, 8))
+def _link_values(intent: Intent, ref: MessageRef | None, clock: Clock) -> dict[str, Any] | None:
+    purpose = getattr(intent, "purpose", None)
+    if ref is None or purpose is None:
+        return None
+    message = getattr(intent, "message", None)
+    return {
+        "ticket_id": purpose.ticket_id,
+        "kind": purpose.kind,
+        "ref": ref,
+        "ref_id": purpose.ref_id,
+        "digest": digest(message) if isinstance(message, Message) else None,
+    }

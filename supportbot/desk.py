@@ -1,23 +1,18 @@
-"""The desk: where an event becomes tickets, workflow runs and outbound messages.
+"""The desk: the long-lived parts of a support desk, composed once (`composition.build_desk`).
 
-`Desk` is the `EventSink` every adapter calls. For one event it
-1. drops a platform retry it has seen (the inbox's unique key, shared by all replicas),
-2. hands the event to its handler (messages, commands, buttons, forms),
-3. lets the workflow engine react to what happened, depth-limited,
-4. refreshes the cards of every ticket that changed, and delivers everything in order.
+It holds the config, the database, the ticket service, people, templates and views, the
+scheduler, the courier and the running adapters, plus what features registered (timer
+handlers, link renderers, commands). It runs nothing itself: the event pipeline
+(`supportbot.pipeline`) runs each event as one turn, on a copy of the desk bound to that turn's
+transaction (`bound`). As the `EventSink` adapters call, it hands events to the pipeline.
 """
 
 from __future__ import annotations
 
-import logging
-import time
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
-
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 
 from supportbot.adapter import ChatAdapter, Outcome
 from supportbot.clock import Clock
@@ -25,12 +20,12 @@ from supportbot.config import Config
 from supportbot.courier import Courier
 from supportbot.events import AnyEvent, ConversationRef
 from supportbot.happenings import Happening, Turn
-from supportbot.intents import PostEphemeral, PostMessage, Purpose, SendDirect, UpdateMessage
+from supportbot.intents import PostEphemeral, PostMessage, Purpose, SendDirect
 from supportbot.messages import Message
 from supportbot.people import People
 from supportbot.scheduler import DueTimer, Scheduler
-from supportbot.store.db import Database
-from supportbot.store.models import InboxEvent, TicketThread
+from supportbot.store.db import Database, SessionFactory
+from supportbot.store.models import TicketThread
 from supportbot.templates import Templates
 from supportbot.tickets import TicketChange, TicketError, TicketService
 from supportbot.tickets.service import NewTicket
@@ -39,17 +34,32 @@ from supportbot.views import Views
 
 if TYPE_CHECKING:
     from supportbot.insights.prom import DeskMetrics
-
-log = logging.getLogger(__name__)
-INBOX_KEEP = timedelta(days=7)
+    from supportbot.pipeline.inbox import Receipt
 
 
 class Engine(Protocol):
     """The workflow engine, as the desk sees it."""
 
-    async def run(self, happening: Happening, turn: Turn) -> None: ...
+    async def run(self, happening: Happening, turn: Turn, desk: Desk) -> None: ...
 
 
+class Pipeline(Protocol):
+    """How events and turns run (`supportbot.pipeline.runner.Pipeline`)."""
+
+    async def accept(self, event: AnyEvent) -> Receipt: ...
+
+    async def submit(self, event: AnyEvent, *, delivered: bool) -> Outcome: ...
+
+    async def finish(self, turn: Turn) -> None: ...
+
+    async def run_due_timers(self) -> int: ...
+
+    async def drain(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+OBSERVED = frozenset({"ticket.created", "ticket.resolved", "csat.received"})
 TimerHandler = Callable[["Desk", DueTimer, Turn], Awaitable[None]]
 LinkRenderer = Callable[["Desk", TicketThread, TicketView], Awaitable[Message | None]]
 SlaText = Callable[["Desk", TicketView], Awaitable[str | None]]
@@ -69,151 +79,76 @@ class Desk:
     adapters: dict[str, ChatAdapter]
     engine: Engine | None = None
     metrics: DeskMetrics | None = None
+    pipeline: Pipeline | None = None
     timer_handlers: dict[str, TimerHandler] = field(default_factory=dict)
     link_renderers: dict[str, LinkRenderer] = field(default_factory=dict)
     sla_text: SlaText | None = None
     services: dict[str, Any] = field(default_factory=dict)  # feature objects by name
 
     # -- the EventSink -----------------------------------------------------------------------
+    async def accept(self, event: AnyEvent) -> Receipt:
+        """Store `event` (the ack path): once this returns, nothing can lose it."""
+        return await self._pipeline.accept(event)
+
     async def __call__(self, event: AnyEvent) -> Outcome:
-        return await self.handle(event)
+        """Store `event` and wait until its turn has committed (for synchronous answers)."""
+        return await self._pipeline.submit(event, delivered=False)
 
     async def handle(self, event: AnyEvent) -> Outcome:
-        if not await self._first_delivery(event):
-            return Outcome(duplicate=True)
-        from supportbot.handlers import dispatch  # handlers import the desk's types
+        """Store `event`, run it, and wait until what it sends was delivered (tests, tools)."""
+        return await self._pipeline.submit(event, delivered=True)
 
-        turn = Turn(source=event.platform)
-        started = time.perf_counter()
-        error: str | None = None
-        try:
-            await dispatch(self, event, turn)
-        except TicketError as exc:
-            error = str(exc)
-            self.tell(
-                turn,
-                event,
-                self.error_message(
-                    exc,
-                    self.people.locale_of(
-                        self.people.handle_for(event.platform, event.actor.user_id)
-                    ),
-                ),
-            )
-        await self.finish(turn)
-        if self.metrics is not None:
-            elapsed = time.perf_counter() - started
-            self.metrics.observe_event_latency(max(elapsed, 0.0), adapter=event.platform)
-        return Outcome(intents=tuple(turn.intents), error=error, refusal=turn.refusal)
-
-    async def _first_delivery(self, event: AnyEvent) -> bool:
-        try:
-            async with self.db.sessions.begin() as s:
-                s.add(
-                    InboxEvent(
-                        platform=event.platform,
-                        event_id=event.event_id,
-                        kind=type(event).__name__,
-                        received_at=self.clock.now(),
-                    )
-                )
-        except IntegrityError:
-            log.info("dropping repeated %s event %s", event.platform, event.event_id)
-            return False
-        return True
-
-    async def prune_inbox(self, older_than: timedelta = INBOX_KEEP) -> int:
-        """Forget delivery ids older than any platform retries (Slack: within the hour)."""
-        async with self.db.sessions.begin() as s:
-            result = await s.execute(
-                delete(InboxEvent).where(InboxEvent.received_at < self.clock.now() - older_than)
-            )
-            return int(result.rowcount)  # type: ignore[attr-defined]
-
-    # -- a turn's second half: workflows, card refresh, delivery -----------------------------
     async def finish(self, turn: Turn) -> None:
-        delivered = 0
-        while True:
-            delivered = await self._deliver_from(turn, delivered)
-            if not turn.pending:
-                break
-            happening = turn.pending.popleft()
-            turn.handled.append(happening)
-            if self.engine is not None:
-                await self.engine.run(happening, turn)
-        await self.refresh(turn)
-        await self._deliver_from(turn, delivered)
+        """Run the rest of `turn` (workflows, cards) as one transaction and deliver it."""
+        await self._pipeline.finish(turn)
 
-    async def _deliver_from(self, turn: Turn, start: int) -> int:
-        for intent in turn.intents[start:]:
-            for ref in await self.courier.deliver(intent):
-                if ref is not None and isinstance(intent, PostMessage | UpdateMessage):
-                    turn.shown[(ref.platform, ref.channel_id, ref.message_id)] = intent.message
-        return len(turn.intents)
+    async def run_due_timers(self) -> int:
+        return await self._pipeline.run_due_timers()
 
-    async def refresh(self, turn: Turn) -> None:
-        """Re-render every message that shows a touched ticket, in place."""
-        for number in sorted(turn.touched):
-            ticket = await self.tickets.get(number)
-            for link in await self.tickets.links(number):
-                message = await self.render_link(link, ticket)
-                key = (link.platform, link.channel_id, link.message_id)
-                if message is None or link.platform not in self.adapters:
-                    continue
-                if turn.shown.get(key) != message:  # not what was just posted there
-                    turn.emit(UpdateMessage(_ref(link), message))
+    @property
+    def _pipeline(self) -> Pipeline:
+        if self.pipeline is None:
+            raise RuntimeError("this desk has no event pipeline (build it with build_desk)")
+        return self.pipeline
 
-    async def render_link(self, link: TicketThread, ticket: TicketView) -> Message | None:
-        if link.kind == "card":
-            due = await self.sla_text(self, ticket) if self.sla_text else None
-            return self.views.ticket_card(ticket, due)
-        renderer = self.link_renderers.get(link.kind)
-        return await renderer(self, link, ticket) if renderer else None
-
-    async def run_timer(self, timer: DueTimer) -> None:
-        handler = self.timer_handlers.get(timer.kind)
-        if handler is None:
-            raise LookupError(f"no handler for timers of kind {timer.kind!r}")
-        turn = Turn(source="timer")
-        await handler(self, timer, turn)
-        await self.finish(turn)
+    # -- one turn's view -----------------------------------------------------------------------
+    def bound(self, sessions: SessionFactory) -> Desk:
+        """This desk inside one transaction: tickets, timers and reads all use `sessions`."""
+        db = dataclasses.replace(self.db, sessions=sessions, reads=sessions, urgent=sessions)
+        return dataclasses.replace(
+            self, db=db, tickets=self.tickets.bound(sessions), timers=self.timers.bound(sessions)
+        )
 
     # -- helpers for handlers, workflows and features ----------------------------------------
     def apply(self, turn: Turn, change: TicketChange) -> TicketView:
         """Record what a `TicketChange` caused; return its snapshot."""
         turn.happened(*(_deeper(h, turn) for h in change.happenings))
         turn.touch(change.ticket.number)
-        self.observe(change)
         return change.ticket
 
-    def observe(self, change: TicketChange) -> None:
-        """Feed the Prometheus figures from what just happened."""
+    async def observations(self, turn: Turn) -> list[tuple[Happening, TicketView]]:
+        """What `turn` did, with each ticket as the turn leaves it (for the metrics)."""
         if self.metrics is None:
-            return
-        t = change.ticket
-        for h in change.happenings:
-            if h.trigger == "ticket.resolved" and t.resolved_at:
-                seconds = (t.resolved_at - t.created_at).total_seconds()
-                self.metrics.observe_resolution(seconds, team=t.team)
-            elif h.data.get("first_response") and t.first_response_at:
-                seconds = (t.first_response_at - t.created_at).total_seconds()
-                self.metrics.observe_first_response(seconds, team=t.team)
-            elif h.trigger == "csat.received":
-                self.metrics.observe_csat(int(h.data["score"]), team=t.team)
+            return []
+        found: list[tuple[Happening, TicketView]] = []
+        for h in turn.handled:
+            if h.ticket_id is not None and (h.trigger in OBSERVED or h.data.get("first_response")):
+                found.append((h, await self.tickets.get(h.ticket_id)))
+        return found
 
     async def open_ticket(self, new: NewTicket, turn: Turn, *, source: str) -> TicketView:
         """Create a ticket and post its card in the support channel on every platform."""
         ticket = self.apply(turn, await self.tickets.create(new, source=source))
+        turn.created.append(ticket.number)
         for platform, channel in self.support_channels(ticket.team).items():
-            turn.emit(
+            turn.emit_card(
+                ticket.number,
                 PostMessage(
                     ConversationRef(platform, channel),
                     self.views.ticket_card(ticket),
                     Purpose(ticket.number, "card"),
-                )
+                ),
             )
-        if self.metrics is not None:
-            self.metrics.observe_ticket_created(platform=ticket.origin_platform, team=ticket.team)
         return ticket
 
     def support_channels(self, team: str) -> dict[str, str]:
@@ -221,15 +156,26 @@ class Desk:
         channels = {**self.config.support_channel, **(configured.channel if configured else {})}
         return {p: c for p, c in channels.items() if p in self.adapters}
 
-    def tell(self, turn: Turn, event: AnyEvent, message: Message) -> None:
-        """Answer the person behind `event` privately (a DM where there are no ephemerals)."""
+    def tell(
+        self,
+        turn: Turn,
+        event: AnyEvent,
+        message: Message,
+        *,
+        where: ConversationRef | None = None,
+    ) -> None:
+        """Answer the person behind `event` privately: an ephemeral message, or a DM where
+        there are none; in `where` itself when it is given and there are none."""
         if message.kind == "error" and turn.refusal is None:
             turn.refusal = message
         adapter = self.adapters.get(event.platform)
         if adapter is not None and not adapter.capabilities.ephemeral:
-            turn.emit(SendDirect(event.platform, event.actor.user_id, message))
+            if where is not None:
+                turn.emit(PostMessage(where, message))
+            else:
+                turn.emit(SendDirect(event.platform, event.actor.user_id, message))
         else:
-            turn.emit(PostEphemeral(event.conversation, event.actor.user_id, message))
+            turn.emit(PostEphemeral(where or event.conversation, event.actor.user_id, message))
 
     def error_message(self, exc: TicketError, locale: str) -> Message:
         text = self.templates.render(exc.template, locale, message=str(exc), values=exc.values)
@@ -239,6 +185,17 @@ class Desk:
         """Queue a happening that did not come from the ticket service (kudos, schedules)."""
         turn.happened(happening)
 
+    async def render_link(self, link: TicketThread, ticket: TicketView) -> Message | None:
+        if link.kind == "card":
+            return await self.card(ticket)
+        renderer = self.link_renderers.get(link.kind)
+        return await renderer(self, link, ticket) if renderer else None
+
+    async def card(self, ticket: TicketView) -> Message:
+        """The ticket's card: the one rendering of it, wherever it is shown."""
+        due = await self.sla_text(self, ticket) if self.sla_text else None
+        return self.views.ticket_card(ticket, due)
+
 
 def _deeper(h: Happening, turn: Turn) -> Happening:
     """Happenings caused while workflows run are one level deeper than what caused them."""
@@ -246,10 +203,3 @@ def _deeper(h: Happening, turn: Turn) -> Happening:
         return h
     depth = turn.handled[-1].depth + 1
     return Happening(h.trigger, h.ticket_id, h.actor, h.data, h.source, depth)
-
-
-def _ref(link: TicketThread) -> Any:
-    from supportbot.events import MessageRef
-
-    thread = None if link.thread_id == link.message_id else link.thread_id
-    return MessageRef(link.platform, link.channel_id, link.message_id, thread)

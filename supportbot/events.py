@@ -129,6 +129,17 @@ class BotInstalled(Event):
     """The bot was added to a conversation; adapters store what they need to post there later."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TicketRequested(Event):
+    """A request from outside chat (a web form, a mail gateway): it becomes a ticket at once."""
+
+    subject: str
+    body: str
+    locale: str = "en"
+    callback_url: str | None = None
+    intake_key_id: int | None = None
+
+
 AnyEvent = (
     MessageReceived
     | ThreadReplyReceived
@@ -137,4 +148,32 @@ AnyEvent = (
     | ChoiceSubmitted
     | FormSubmitted
     | BotInstalled
+    | TicketRequested
 )
+
+
+def ordering_key(event: AnyEvent) -> str:
+    """Events with the same key run one after another, in the order they arrived.
+
+    A conversation's thread is the unit: replies in one ticket thread, a DM, clicks on one
+    card. A top-level message starts a thread of its own; commands and forms outside a thread
+    keep the order of the person who typed them.
+    """
+    conv = event.conversation
+    place = f"{conv.platform}:{conv.channel_id}"
+    match event:
+        case MessageReceived() if not conv.is_direct:
+            return f"{place}:{conv.thread_id or event.message_id}"
+        case ThreadReplyReceived():
+            return f"{place}:{conv.thread_id or event.message_id}"
+        case ReactionAdded():
+            return f"{place}:{conv.thread_id or event.message_id}"
+        case ChoiceSubmitted(message=MessageRef() as on):
+            return f"{place}:{on.thread_id or on.message_id}"
+        case TicketRequested():
+            return f"{conv.platform}:request:{event.event_id}"
+    if conv.thread_id:
+        return f"{place}:{conv.thread_id}"
+    if conv.is_direct or isinstance(event, BotInstalled):
+        return place
+    return f"{conv.platform}:user:{event.actor.user_id}"

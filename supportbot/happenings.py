@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from supportbot.intents import Intent
+from supportbot.store.unit import TurnSessions
 
 MAX_DEPTH = 5
 
@@ -40,6 +41,14 @@ TRIGGERS = (
 )
 
 
+class StepBrokeError(Exception):
+    """A workflow step failed in the middle of a write; the turn must run again without it."""
+
+    def __init__(self, workflow: str, step: int, error: str) -> None:
+        super().__init__(f"workflow {workflow} step {step}: {error}")
+        self.workflow, self.step, self.error = workflow, step, error
+
+
 @dataclass(frozen=True, slots=True)
 class Happening:
     """Something that happened to the desk, named as a workflow trigger."""
@@ -61,10 +70,24 @@ class Turn:
     pending: deque[Happening] = field(default_factory=deque)
     handled: list[Happening] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)  # tickets whose cards must be refreshed
-    shown: dict[tuple[str, str, str], Any] = field(default_factory=dict)  # message -> content
+    cards: dict[int, list[int]] = field(default_factory=dict)  # new ticket -> its card intents
+    created: list[int] = field(default_factory=list)  # tickets this turn opened
     refusal: Any = None  # the first refusal told to the person who acted (a `Message`)
+    # Workflow steps a first run of this turn broke (workflow, step) -> error: skipped now.
+    broken: dict[tuple[str, int], str] = field(default_factory=dict)
+    units: TurnSessions | None = None  # the turn's transaction, when it runs in one
+
+    @property
+    def tainted(self) -> BaseException | None:
+        """What left the turn's transaction half-changed, if anything did."""
+        return self.units.tainted if self.units is not None else None
 
     def emit(self, intent: Intent) -> None:
+        self.intents.append(intent)
+
+    def emit_card(self, ticket_id: int, intent: Intent) -> None:
+        """A new ticket's card: rendered again once the turn is over, from its final state."""
+        self.cards.setdefault(ticket_id, []).append(len(self.intents))
         self.intents.append(intent)
 
     def happened(self, *happenings: Happening) -> None:

@@ -21,11 +21,10 @@ from sqlalchemy import select
 
 from supportbot import markup
 from supportbot.adapter import Capabilities, DeliveryError
-from supportbot.events import Actor, MessageRef
-from supportbot.happenings import Turn
+from supportbot.events import Actor, AnyEvent, ConversationRef, MessageRef, TicketRequested
 from supportbot.intents import Intent, PostMessage
 from supportbot.store.models import IntakeKeyRow, Ticket
-from supportbot.tickets.service import NewTicket
+from supportbot.store.sql import insert_ignoring
 
 if TYPE_CHECKING:
     from supportbot.desk import Desk
@@ -59,11 +58,14 @@ def new_key() -> tuple[str, str]:
 
 
 async def sync_keys(desk: Desk) -> None:
+    """Store the config's keys (replicas starting together each try; the first one wins)."""
     async with desk.db.sessions.begin() as s:
-        known = set((await s.scalars(select(IntakeKeyRow.name))).all())
         for key in desk.config.intake_keys:
-            if key.name not in known:
-                s.add(IntakeKeyRow(name=key.name, key_hash=key.sha256.lower()))
+            await s.execute(
+                insert_ignoring(s, IntakeKeyRow, ["name"]).values(
+                    name=key.name, key_hash=key.sha256.lower(), created_at=desk.clock.now()
+                )
+            )
 
 
 async def add_key(desk: Desk, name: str) -> str:
@@ -110,23 +112,27 @@ async def _create(request: web.Request, desk: Desk) -> web.Response:
         ]
         return web.json_response({"error": "invalid request", "fields": errors}, status=400)
     actor = Actor(PLATFORM, body.requester.email.lower(), body.requester.name, locale=body.locale)
-    async with desk.db.sessions.begin() as s:
-        handle = (await desk.people.resolve(s, actor)).handle
-    turn = Turn(source=PLATFORM)
-    ticket = await desk.open_ticket(
-        NewTicket(
-            requester=handle,
-            subject=body.subject,
-            body=body.body,
-            origin_platform=PLATFORM,
-            locale=body.locale,
-            callback_url=str(body.callback_url) if body.callback_url else None,
-            intake_key_id=key_id,
-        ),
-        turn,
-        source=PLATFORM,
+    event = TicketRequested(
+        # A client that retries with the same Idempotency-Key gets no second ticket.
+        event_id=request.headers.get("Idempotency-Key", "")[:200] or secrets.token_hex(16),
+        actor=actor,
+        conversation=ConversationRef(PLATFORM, f"key:{key_id}"),
+        subject=body.subject,
+        body=body.body,
+        locale=body.locale,
+        callback_url=str(body.callback_url) if body.callback_url else None,
+        intake_key_id=key_id,
     )
-    await desk.finish(turn)
+    outcome = await desk(event)
+    if outcome.duplicate:
+        return web.json_response({"status": "duplicate"}, status=200)
+    if not outcome.created:  # the turn failed and will run again: the client may retry too
+        return web.json_response(
+            {"error": "the desk could not take the request now; try again"},
+            status=503,
+            headers={"Retry-After": "5"},
+        )
+    ticket = await desk.tickets.get(outcome.created[0])
     return web.json_response({"ticket": ticket.number, "status": ticket.status}, status=201)
 
 
@@ -176,6 +182,9 @@ class IntakeAdapter:
 
     async def stop(self) -> None:
         return None
+
+    async def complete(self, event: AnyEvent) -> AnyEvent:
+        return event
 
     async def send(self, intent: Intent) -> MessageRef | None:
         if not isinstance(intent, PostMessage) or not intent.to.channel_id.isdigit():

@@ -1,25 +1,27 @@
-"""Durable timers: rows in `timers`, claimed by one worker each, surviving restarts.
+"""Durable timers: rows in `timers`, each run once, as a turn, surviving restarts.
 
-Claiming uses `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, so N replicas polling the same
-table never run one timer twice; on SQLite the single writer lock gives the same guarantee.
-A timer whose worker died while running it is taken again after `stale_after`.
+A due timer is taken inside the transaction of the turn that runs it (`SELECT … FOR UPDATE
+SKIP LOCKED` on PostgreSQL, so N replicas polling the same table never run one timer twice;
+on SQLite the one writer gives the same guarantee) and marked done in that transaction: a
+crash leaves it due, and it runs again. A failing timer is retried with back-off.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.clock import Clock
+from supportbot.store.db import SessionFactory
 from supportbot.store.models import Timer
+from supportbot.store.sql import insert_ignoring
 
 log = logging.getLogger(__name__)
 
@@ -33,24 +35,29 @@ class DueTimer:
     attempts: int
 
 
-TimerRunner = Callable[[DueTimer], Awaitable[None]]
-
-
 class Scheduler:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: SessionFactory,
         clock: Clock,
         *,
         worker: str | None = None,
         stale_after: timedelta = timedelta(minutes=5),
         max_attempts: int = 5,
+        postgres: bool = False,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
         self.worker = worker or uuid.uuid4().hex[:12]
         self.stale_after = stale_after
         self.max_attempts = max_attempts
+        self.postgres = postgres
+
+    def bound(self, sessions: SessionFactory) -> Scheduler:
+        """This scheduler inside one transaction (a turn's)."""
+        twin = copy.copy(self)
+        twin.sessions = sessions
+        return twin
 
     async def schedule(
         self,
@@ -62,16 +69,18 @@ class Scheduler:
         ticket_id: int | None = None,
     ) -> int | None:
         """Add a timer; with a `key` already pending, nothing is added and None is returned."""
-        try:
-            async with self.sessions.begin() as s:
-                timer = Timer(
-                    kind=kind, due_at=due_at, payload=payload or {}, key=key, ticket_id=ticket_id
-                )
-                s.add(timer)
-                await s.flush()
-                return timer.id
-        except IntegrityError:
-            return None
+        async with self.sessions.begin() as s:
+            statement = insert_ignoring(s, Timer, ["key"]).values(
+                kind=kind,
+                due_at=due_at,
+                payload=payload or {},
+                key=key,
+                ticket_id=ticket_id,
+                status="pending",
+                attempts=0,
+            )
+            timer_id: int | None = await s.scalar(statement.returning(Timer.id))
+            return timer_id
 
     async def cancel(self, key: str) -> bool:
         async with self.sessions.begin() as s:
@@ -95,51 +104,44 @@ class Scheduler:
             )
             return int(result.rowcount)  # type: ignore[attr-defined]
 
-    async def claim_due(self, limit: int = 20) -> list[DueTimer]:
+    # -- running -------------------------------------------------------------------------------
+    async def take(self, s: AsyncSession) -> DueTimer | None:
+        """In the caller's transaction: the next due timer, locked (others skip it)."""
         now = self.clock.now()
-        async with self.sessions.begin() as s:
-            rows = (
-                await s.scalars(
-                    select(Timer)
-                    .where(
-                        or_(
-                            (Timer.status == "pending") & (Timer.due_at <= now),
-                            (Timer.status == "running")
-                            & (Timer.claimed_at < now - self.stale_after),
-                        )
-                    )
-                    .order_by(Timer.due_at, Timer.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
+        query = (
+            select(Timer)
+            .where(
+                or_(
+                    (Timer.status == "pending") & (Timer.due_at <= now),
+                    # left `running` by a release that claimed timers in their own transaction
+                    (Timer.status == "running") & (Timer.claimed_at < now - self.stale_after),
                 )
-            ).all()
-            for row in rows:
-                row.status, row.claimed_by, row.claimed_at = "running", self.worker, now
-                row.attempts += 1
-            return [DueTimer(r.id, r.kind, r.ticket_id, dict(r.payload), r.attempts) for r in rows]
+            )
+            .order_by(Timer.due_at, Timer.id)
+            .limit(1)
+        )
+        if self.postgres:
+            query = query.with_for_update(skip_locked=True)
+        row = await s.scalar(query)
+        if row is None:
+            return None
+        row.claimed_by, row.claimed_at = self.worker, now
+        row.attempts += 1
+        return DueTimer(row.id, row.kind, row.ticket_id, dict(row.payload), row.attempts)
 
-    async def finish(self, timer: DueTimer, error: str | None = None) -> None:
+    async def done(self, s: AsyncSession, timer: DueTimer) -> None:
+        """In the turn's transaction: the timer ran."""
+        await s.execute(update(Timer).where(Timer.id == timer.id).values(status="done", key=None))
+
+    async def failed(self, timer: DueTimer, error: str) -> None:
+        """The timer's turn failed (and was rolled back): try again later, or give up."""
         async with self.sessions.begin() as s:
-            row = await s.get(Timer, timer.id)
-            if row is None:
-                return
-            if error is None:
-                row.status, row.key = "done", None
-            elif timer.attempts >= self.max_attempts:
-                row.status, row.last_error, row.key = "failed", error, None
+            values: dict[str, Any] = {"attempts": timer.attempts, "last_error": error[:2000]}
+            if timer.attempts >= self.max_attempts:
+                values |= {"status": "failed", "key": None}
             else:  # back off and try again
-                row.status, row.last_error = "pending", error
-                row.due_at = self.clock.now() + timedelta(seconds=30 * 2**timer.attempts)
-
-    async def run_due(self, runner: TimerRunner, limit: int = 20) -> int:
-        """Claim and run what is due; return how many ran."""
-        due = await self.claim_due(limit)
-        for timer in due:
-            try:
-                await runner(timer)
-            except Exception as exc:  # a failing timer must not stop the others
-                log.exception("timer %s (%s) failed", timer.id, timer.kind)
-                await self.finish(timer, f"{type(exc).__name__}: {exc}")
-            else:
-                await self.finish(timer)
-        return len(due)
+                values |= {
+                    "status": "pending",
+                    "due_at": self.clock.now() + timedelta(seconds=30 * 2**timer.attempts),
+                }
+            await s.execute(update(Timer).where(Timer.id == timer.id).values(**values))

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -17,9 +18,12 @@ from supportbot.clock import Clock
 from supportbot.composition import build_desk
 from supportbot.config import Config
 from supportbot.desk import Desk
+from supportbot.pipeline.runner import Pipeline
 
 log = logging.getLogger(__name__)
 DESK = web.AppKey("desk", Desk)
+INBOX_KEEP = timedelta(days=7)  # run events are kept this long to drop platform retries
+DRAIN_SECONDS = 10.0
 
 
 def create_app(
@@ -62,13 +66,16 @@ def _lifecycle(
     desk: Desk, ctx: AdapterContext, migrate: bool, poll_interval: float
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        pipeline = _pipeline(desk)
         await prepare_database(desk, migrate=migrate)
         for adapter in desk.adapters.values():
             await adapter.start()
+        await pipeline.recover()
         loops = [
-            asyncio.create_task(_every(poll_interval, lambda: desk.timers.run_due(desk.run_timer))),
-            asyncio.create_task(_every(poll_interval * 5, desk.courier.retry_outbox)),
-            asyncio.create_task(_every(3600, desk.prune_inbox)),
+            asyncio.create_task(_every(poll_interval, pipeline.run_due_timers)),
+            asyncio.create_task(_every(poll_interval, pipeline.poll)),
+            asyncio.create_task(_every(poll_interval * 5, desk.courier.retry_due)),
+            asyncio.create_task(_every(3600, lambda: pipeline.inbox.prune(INBOX_KEEP))),
         ]
         for starter in desk.services.get("background", []):
             loops.append(asyncio.create_task(starter()))
@@ -79,12 +86,22 @@ def _lifecycle(
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         for adapter in desk.adapters.values():
-            await adapter.stop()
+            await adapter.stop()  # adapters stop taking requests; what they stored runs now
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(DRAIN_SECONDS):
+                await pipeline.drain()
+        await pipeline.stop()
         for hook in ctx.on_shutdown:
             await hook()
         await desk.db.close()
 
     return lifecycle
+
+
+def _pipeline(desk: Desk) -> Pipeline:
+    if not isinstance(desk.pipeline, Pipeline):
+        raise RuntimeError("the server needs the desk's event pipeline")
+    return desk.pipeline
 
 
 async def prepare_database(desk: Desk, *, migrate: bool) -> None:
@@ -110,20 +127,28 @@ async def _every(seconds: float, job: Callable[[], Awaitable[object]]) -> None:
 
 async def _healthz(request: web.Request) -> web.Response:
     desk = request.app[DESK]
-    from sqlalchemy import text
-
     try:
-        async with desk.db.reads() as s:
-            await s.execute(text("SELECT 1"))
+        stats = await _pipeline(desk).inbox.stats()
     except Exception as exc:  # report, don't crash: this is what health checks are for
         return web.json_response({"status": "error", "database": str(exc)}, status=503)
-    return web.json_response({"status": "ok", "adapters": sorted(desk.adapters)})
+    lag = (desk.clock.now() - stats.oldest).total_seconds() if stats.oldest else 0.0
+    behind = lag > desk.config.pipeline.max_lag.total_seconds()
+    return web.json_response(
+        {
+            "status": "degraded" if behind else "ok",
+            "adapters": sorted(desk.adapters),
+            "inbox": {"pending": stats.depth, "lag_seconds": round(lag, 3)},
+        }
+    )
 
 
 async def _metrics(request: web.Request) -> web.Response:
     desk = request.app[DESK]
     if desk.metrics is None:
         return web.Response(text="", content_type="text/plain")
+    stats = await _pipeline(desk).inbox.stats()
+    lag = (desk.clock.now() - stats.oldest).total_seconds() if stats.oldest else 0.0
+    desk.metrics.observe_pipeline(inbox=stats.depth, lag=lag, outbox=await desk.courier.depth())
     return web.Response(
         body=desk.metrics.render(),
         headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"},

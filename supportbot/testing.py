@@ -69,6 +69,9 @@ class MemoryAdapter:
     async def stop(self) -> None:
         return None
 
+    async def complete(self, event: AnyEvent) -> AnyEvent:
+        return event
+
     async def send(self, intent: Intent) -> MessageRef | None:
         if self.failures > 0:
             self.failures -= 1
@@ -191,6 +194,8 @@ class DeskHarness:
         try:
             yield cls(desk, chat, frozen)
         finally:
+            if desk.pipeline is not None:
+                await desk.pipeline.stop()
             await desk.db.close()
 
     def actor(
@@ -302,7 +307,9 @@ class DeskHarness:
         )
 
     async def run_timers(self) -> int:
-        ran: int = await self.desk.timers.run_due(self.desk.run_timer)
+        """Run the due timers and wait until what they send was delivered."""
+        ran: int = await self.desk.run_due_timers()
+        await self.desk.courier.drain()
         return ran
 
     def card_ref(self, number: int | None = None) -> MessageRef:

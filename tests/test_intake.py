@@ -13,6 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from supportbot.config import Config, IntakeKey, load_config
+from supportbot.desk import Desk
+from supportbot.happenings import Turn
 from supportbot.intake import hash_key
 from supportbot.intents import PostToTicket
 from supportbot.messages import Message
@@ -117,15 +119,19 @@ async def test_public_replies_reach_the_callback_even_after_an_outage(
     )
     assert response.status == 201
     desk = client.app[DESK]
-    reply = PostToTicket(1, Message(text="We refunded order 7"), audience="requester")
-    assert await desk.courier.deliver(reply) == [None]
+
+    async def reply(_desk: Desk, turn: Turn) -> None:  # what an agent's `reply` sends
+        turn.emit(PostToTicket(1, Message(text="We refunded order 7"), audience="requester"))
+
+    await desk.pipeline.run(reply, source="test")
     async with desk.db.sessions() as s:  # the reply met the outage: kept, not lost
         kept = (await s.scalars(select(OutboxMessage))).all()
-    assert [row.status for row in kept] == ["pending"]
+    assert [(row.status, row.attempts) for row in kept] == [("pending", 1)]
+    assert received == []
     async with desk.db.sessions.begin() as s:
         for row in (await s.scalars(select(OutboxMessage))).all():
             row.next_attempt_at = desk.clock.now()
-    assert await desk.courier.retry_outbox() == 1
+    assert await desk.courier.retry_due() == 1
     await asyncio.sleep(0)
     assert len(received) == 1 and received[0]["ticket"] == 1
     assert received[0]["text"] == "We refunded order 7"

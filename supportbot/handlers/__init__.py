@@ -1,11 +1,14 @@
-"""Event handlers: what each kind of inbound event means to the desk."""
+"""Event handlers: what each kind of inbound event means to the desk.
+
+Each handler gets the turn's context (`supportbot.context.TurnContext`): the desk bound to the
+turn's transaction, the event, the person behind it (resolved once), and the turn that
+collects what happened. The pipeline calls `dispatch`; nothing here imports the pipeline.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from supportbot.context import TurnContext
 from supportbot.events import (
-    AnyEvent,
     BotInstalled,
     ChoiceSubmitted,
     CommandInvoked,
@@ -13,27 +16,26 @@ from supportbot.events import (
     MessageReceived,
     ReactionAdded,
     ThreadReplyReceived,
+    TicketRequested,
 )
-from supportbot.handlers import commands, conversations, interactions
-from supportbot.happenings import Turn
-
-if TYPE_CHECKING:
-    from supportbot.desk import Desk
+from supportbot.handlers import commands, conversations, interactions, requests
 
 
-async def dispatch(desk: Desk, event: AnyEvent, turn: Turn) -> None:
-    match event:
-        case MessageReceived():
-            await conversations.on_message(desk, event, turn)
-        case ThreadReplyReceived():
-            await conversations.on_thread_reply(desk, event, turn)
-        case ReactionAdded():
-            await conversations.on_reaction(desk, event, turn)
-        case CommandInvoked():
-            await commands.on_command(desk, event, turn)
-        case ChoiceSubmitted():
-            await interactions.on_choice(desk, event, turn)
-        case FormSubmitted():
-            await interactions.on_form(desk, event, turn)
+async def dispatch(ctx: TurnContext) -> None:
+    match ctx.event:
+        case MessageReceived() as ev:
+            await conversations.on_message(ctx, ev)
+        case ThreadReplyReceived() as ev:
+            await conversations.on_thread_reply(ctx, ev)
+        case ReactionAdded() as ev:
+            await conversations.on_reaction(ctx, ev)
+        case CommandInvoked() as ev:
+            await commands.on_command(ctx, ev)
+        case ChoiceSubmitted() as ev:
+            await interactions.on_choice(ctx, ev)
+        case FormSubmitted() as ev:
+            await interactions.on_form(ctx, ev)
+        case TicketRequested() as ev:
+            await requests.on_request(ctx, ev)
         case BotInstalled():
             pass  # adapters keep what they need to post there later

@@ -2,59 +2,54 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from sqlalchemy import select
 
 from supportbot import commands as grammar
 from supportbot import markup
-from supportbot.events import AnyEvent, MessageReceived, ReactionAdded, ThreadReplyReceived
-from supportbot.happenings import Happening, Turn
+from supportbot.context import TurnContext
+from supportbot.events import MessageReceived, MessageRef, ReactionAdded, ThreadReplyReceived
+from supportbot.happenings import Happening
 from supportbot.intents import PostToTicket
 from supportbot.messages import Message
+from supportbot.store.models import Person, Ticket
 from supportbot.tickets.service import NewTicket
 from supportbot.tickets.view import TicketView
-
-if TYPE_CHECKING:
-    from supportbot.desk import Desk
 
 REPLY_PREFIXES = ("reply:", "返信:", "返信：")
 DEPARTMENT_PREFIXES = ("dept:", "部署:", "部署：")
 TICKET_REACTIONS = ("ticket", "admission_tickets", "🎫")
 
 
-async def on_message(desk: Desk, ev: MessageReceived, turn: Turn) -> None:
+def _is_command(text: str) -> bool:
+    words = text.strip().split()
+    return bool(words) and words[0].lower() in grammar.NAMES
+
+
+async def on_message(ctx: TurnContext, ev: MessageReceived) -> None:
+    desk = ctx.desk
     intake = desk.config.intake_channel(ev.platform, ev.conversation.channel_id)
-    # customers writing in an organisation's shared channel belong to that organisation
-    handle = await _resolve(desk, ev, intake.organization if intake else None)
-    words = ev.text.strip().split()
+    handle = await ctx.person()
     if (
         (ev.mentions_bot or ev.conversation.is_direct)
-        and words
-        and words[0].lower() in (grammar.NAMES)
+        and _is_command(ev.text)
         and desk.people.is_staff(handle)
     ):
         from supportbot.handlers.commands import run_text
 
-        await run_text(desk, ev, ev.text, handle, turn)
+        await run_text(ctx, ev.text)
         return
     if ev.conversation.is_direct:
-        await _direct_message(desk, ev, handle, turn)
+        await _direct_message(ctx, ev, handle)
     elif intake is not None:
-        await _new_ticket(desk, ev, handle, turn, team=intake.team)
+        await _new_ticket(ctx, ev, handle, team=intake.team)
     elif ev.mentions_bot:
-        await _new_ticket(desk, ev, handle, turn, kind="internal")
-
-
-async def _resolve(desk: Desk, ev: AnyEvent, organization: str | None = None) -> str:
-    async with desk.db.sessions.begin() as s:
-        person = await desk.people.resolve(s, ev.actor, organization)
-        return person.handle
+        await _new_ticket(ctx, ev, handle, kind="internal")
 
 
 async def _new_ticket(
-    desk: Desk,
-    ev: MessageReceived | ReactionAdded,
+    ctx: TurnContext,
+    ev: MessageReceived,
     requester: str,
-    turn: Turn,
     *,
     kind: str = "customer",
     team: str | None = None,
@@ -72,11 +67,9 @@ async def _new_ticket(
         kind=kind,
         team=team,
     )
-    ticket = await desk.open_ticket(new, turn, source=ev.platform)
+    ticket = await ctx.open_ticket(new)
     if thread is not None:
-        from supportbot.events import MessageRef
-
-        await desk.tickets.link(
+        await ctx.desk.tickets.link(
             ticket_id=ticket.number,
             kind="requester",
             ref=MessageRef(ev.platform, ev.conversation.channel_id, ev.message_id, thread),
@@ -84,21 +77,19 @@ async def _new_ticket(
     return ticket
 
 
-async def _direct_message(desk: Desk, ev: MessageReceived, handle: str, turn: Turn) -> None:
+async def _direct_message(ctx: TurnContext, ev: MessageReceived, handle: str) -> None:
     """A DM continues the requester's latest ticket from this chat, or opens a new one."""
-    latest = await _latest_ticket_in(desk, ev, handle)
-    if latest is not None and (latest.is_open or _within_reopen_window(desk, latest)):
-        await customer_wrote(desk, latest, ev.text, handle, ev.platform, turn)
+    latest = await _latest_ticket_in(ctx, ev, handle)
+    if latest is not None and (latest.is_open or _within_reopen_window(ctx, latest)):
+        await customer_wrote(ctx, latest, ev.text, handle)
     else:
-        await _new_ticket(desk, ev, handle, turn)
+        await _new_ticket(ctx, ev, handle)
 
 
-async def _latest_ticket_in(desk: Desk, ev: MessageReceived, handle: str) -> TicketView | None:
-    from sqlalchemy import select
-
-    from supportbot.store.models import Person, Ticket
-
-    async with desk.db.reads() as s:
+async def _latest_ticket_in(
+    ctx: TurnContext, ev: MessageReceived, handle: str
+) -> TicketView | None:
+    async with ctx.desk.db.reads() as s:
         number = await s.scalar(
             select(Ticket.id)
             .join(Person, Person.id == Ticket.requester_id)
@@ -110,29 +101,27 @@ async def _latest_ticket_in(desk: Desk, ev: MessageReceived, handle: str) -> Tic
             .order_by(Ticket.id.desc())
             .limit(1)
         )
-    return await desk.tickets.get(number) if number is not None else None
+    return await ctx.ticket(number) if number is not None else None
 
 
-def _within_reopen_window(desk: Desk, ticket: TicketView) -> bool:
+def _within_reopen_window(ctx: TurnContext, ticket: TicketView) -> bool:
     if ticket.resolved_at is None:
         return False
-    return desk.clock.now() - ticket.resolved_at <= desk.config.reopen_window
+    return ctx.desk.clock.now() - ticket.resolved_at <= ctx.desk.config.reopen_window
 
 
-async def customer_wrote(
-    desk: Desk, ticket: TicketView, text: str, handle: str, source: str, turn: Turn
-) -> None:
+async def customer_wrote(ctx: TurnContext, ticket: TicketView, text: str, handle: str) -> None:
     """The requester wrote again: reopen a recently resolved ticket, relay to the team."""
+    desk, source = ctx.desk, ctx.platform
     if not ticket.is_open:
-        if not _within_reopen_window(desk, ticket):
+        if not _within_reopen_window(ctx, ticket):
             return
-        ticket = desk.apply(
-            turn,
+        ticket = ctx.apply(
             await desk.tickets.reopen(
                 ticket_id=ticket.number, actor=handle, source=source, reason=text
-            ),
+            )
         )
-        turn.emit(
+        ctx.emit(
             PostToTicket(
                 ticket.number,
                 desk.views.note(
@@ -141,51 +130,56 @@ async def customer_wrote(
                 audience="requester",
             )
         )
-    desk.apply(
-        turn,
+    ctx.apply(
         await desk.tickets.record_customer_message(
             ticket_id=ticket.number, text=text, actor=handle, source=source
-        ),
+        )
     )
     relay = desk.views.note("relay.customer", name=desk.people.display_name(handle), text=text)
-    turn.emit(PostToTicket(ticket.number, relay, audience="internal"))
+    ctx.emit(PostToTicket(ticket.number, relay, audience="internal"))
 
 
-async def on_thread_reply(desk: Desk, ev: ThreadReplyReceived, turn: Turn) -> None:
+async def on_thread_reply(ctx: TurnContext, ev: ThreadReplyReceived) -> None:
+    desk = ctx.desk
     thread = ev.conversation.thread_id or ""
     link = await desk.tickets.find_link(ev.platform, ev.conversation.channel_id, thread)
     if link is None:
+        if ev.mentions_bot and _is_command(ev.text) and desk.people.is_staff(await ctx.person()):
+            from supportbot.handlers.commands import run_text
+
+            ctx.answer_in = ev.conversation  # not a ticket's thread: answer where it was asked
+            await run_text(ctx, ev.text)
         return
-    handle = await _resolve(desk, ev)
-    ticket = await desk.tickets.get(link.ticket_id)
+    handle = await ctx.person()
+    ticket = await ctx.ticket(link.ticket_id)
     if link.kind == "requester":
         if desk.people.is_staff(handle) and handle != ticket.requester.handle:
-            await _agent_replied(desk, ticket, ev.text, handle, ev.platform, turn, post=False)
+            await _agent_replied(ctx, ticket, ev.text, handle, post=False)
         else:
-            await customer_wrote(desk, ticket, ev.text, handle, ev.platform, turn)
+            await customer_wrote(ctx, ticket, ev.text, handle)
     elif link.kind == "card":
-        await _in_card_thread(desk, ev, ticket, handle, turn)
+        await _in_card_thread(ctx, ev, ticket, handle)
     elif link.kind == "handoff":
-        await _in_handoff_thread(desk, ev, ticket, link.ref_id, handle, turn)
+        await _in_handoff_thread(ctx, ev, ticket, link.ref_id, handle)
 
 
 async def _in_card_thread(
-    desk: Desk, ev: ThreadReplyReceived, ticket: TicketView, handle: str, turn: Turn
+    ctx: TurnContext, ev: ThreadReplyReceived, ticket: TicketView, handle: str
 ) -> None:
+    desk = ctx.desk
     text = ev.text.strip()
-    words = text.split()
-    if ev.mentions_bot and words and words[0].lower() in grammar.NAMES:
+    if ev.mentions_bot and _is_command(text):
         from supportbot.handlers.commands import run_text
 
-        await run_text(desk, ev, text, handle, turn, thread_ticket=ticket.number)
+        await run_text(ctx, text, thread_ticket=ticket.number)
         return
     if (body := _strip_prefix(text, REPLY_PREFIXES)) is not None:
-        await _agent_replied(desk, ticket, body, handle, ev.platform, turn, post=True)
+        await _agent_replied(ctx, ticket, body, handle, post=True)
     elif (body := _strip_prefix(text, DEPARTMENT_PREFIXES)) is not None:
         relay = desk.views.note(
             "relay.agent_to_department", name=desk.people.display_name(handle), text=body
         )
-        turn.emit(PostToTicket(ticket.number, relay, audience="handoff"))
+        ctx.emit(PostToTicket(ticket.number, relay, audience="handoff"))
         await desk.tickets.record_event(
             ticket_id=ticket.number,
             kind="handoff.relayed",
@@ -194,42 +188,41 @@ async def _in_card_thread(
             actor=handle,
         )
     else:
-        desk.apply(
-            turn,
+        ctx.apply(
             await desk.tickets.add_note(
                 ticket_id=ticket.number, text=text, actor=handle, source=ev.platform
-            ),
+            )
         )
 
 
 async def _agent_replied(
-    desk: Desk, ticket: TicketView, text: str, handle: str, source: str, turn: Turn, *, post: bool
+    ctx: TurnContext, ticket: TicketView, text: str, handle: str, *, post: bool
 ) -> None:
+    desk = ctx.desk
     if post:
-        turn.emit(
+        ctx.emit(
             PostToTicket(
                 ticket.number, Message(text=markup.escape(text), kind="reply"), audience="requester"
             )
         )
-    desk.apply(
-        turn,
+    ctx.apply(
         await desk.tickets.record_reply(
-            ticket_id=ticket.number, text=text, actor=handle, source=source
-        ),
+            ticket_id=ticket.number, text=text, actor=handle, source=ctx.platform
+        )
     )
     if post:
         note = desk.views.note("relay.reply_sent", name=desk.people.display_name(handle), text=text)
-        turn.emit(PostToTicket(ticket.number, note, audience="internal"))
+        ctx.emit(PostToTicket(ticket.number, note, audience="internal"))
 
 
 async def _in_handoff_thread(
-    desk: Desk,
+    ctx: TurnContext,
     ev: ThreadReplyReceived,
     ticket: TicketView,
     handoff_id: int | None,
     handle: str,
-    turn: Turn,
 ) -> None:
+    desk = ctx.desk
     handoff = await desk.tickets.handoff(handoff_id) if handoff_id else None
     department = handoff.department if handoff else "?"
     relay = desk.views.note(
@@ -238,7 +231,7 @@ async def _in_handoff_thread(
         department=department,
         text=ev.text,
     )
-    turn.emit(PostToTicket(ticket.number, relay, audience="internal"))
+    ctx.emit(PostToTicket(ticket.number, relay, audience="internal"))
     await desk.tickets.record_event(
         ticket_id=ticket.number,
         kind="handoff.relayed",
@@ -256,29 +249,28 @@ def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> str | None:
     return None
 
 
-async def on_reaction(desk: Desk, ev: ReactionAdded, turn: Turn) -> None:
+async def on_reaction(ctx: TurnContext, ev: ReactionAdded) -> None:
     """A 🎫 reaction turns the message it is on into a ticket for the message's author."""
+    desk = ctx.desk
     if ev.reaction not in TICKET_REACTIONS or not ev.text.strip():
         return
     if await desk.tickets.find_link(ev.platform, ev.conversation.channel_id, ev.message_id):
         return  # that message is already a ticket's
-    author = ev.author or ev.actor
-    from supportbot.events import MessageReceived as Msg
-
-    as_message = Msg(
+    as_message = MessageReceived(
         event_id=ev.event_id,
-        actor=author,
+        actor=ev.author or ev.actor,
         conversation=ev.conversation,
         text=ev.text,
         message_id=ev.message_id,
     )
+    author = TurnContext(desk, ctx.turn, as_message)  # the requester is who wrote it
+    requester = await author.person()
     intake = desk.config.intake_channel(ev.platform, ev.conversation.channel_id)
-    requester = await _resolve(desk, as_message, intake.organization if intake else None)
     kind = "customer" if intake or not desk.people.is_staff(requester) else "internal"
     ticket = await _new_ticket(
-        desk, as_message, requester, turn, kind=kind, team=intake.team if intake else None
+        author, as_message, requester, kind=kind, team=intake.team if intake else None
     )
-    turn.happened(
+    ctx.turn.happened(
         Happening(
             "reaction.added",
             ticket.number,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
+from supportbot.context import TurnContext
+from supportbot.desk import Desk
 from supportbot.events import ChoiceSubmitted, FormSubmitted
 from supportbot.handlers.commands import simple_step
 from supportbot.happenings import Turn
@@ -12,16 +13,8 @@ from supportbot.intents import OpenForm
 from supportbot.tickets.errors import IllegalTransitionError, InvalidValueError
 from supportbot.tickets.service import NewTicket
 
-if TYPE_CHECKING:
-    from supportbot.desk import Desk
-
-ChoiceHandler = Callable[["Desk", ChoiceSubmitted, str, Turn], Awaitable[None]]
-FormHandler = Callable[["Desk", FormSubmitted, str, Turn], Awaitable[None]]
-
-
-async def _who(desk: Desk, ev: ChoiceSubmitted | FormSubmitted) -> str:
-    async with desk.db.sessions.begin() as s:
-        return (await desk.people.resolve(s, ev.actor)).handle
+ChoiceHandler = Callable[[Desk, ChoiceSubmitted, str, Turn], Awaitable[None]]
+FormHandler = Callable[[Desk, FormSubmitted, str, Turn], Awaitable[None]]
 
 
 def _number(value: str) -> int:
@@ -31,17 +24,17 @@ def _number(value: str) -> int:
         raise InvalidValueError(f"{value!r} is not a ticket number") from exc
 
 
-async def on_choice(desk: Desk, ev: ChoiceSubmitted, turn: Turn) -> None:
-    who = await _who(desk, ev)
+async def on_choice(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
+    desk = ctx.desk
     handler = desk.services.get(f"choice.{ev.action}") or _CHOICES.get(ev.action)
     if handler is None:
         raise InvalidValueError(f"unknown action {ev.action!r}")
-    await handler(desk, ev, who, turn)
+    await handler(desk, ev, await ctx.person(), ctx.turn)
 
 
 async def _ticket_button(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) -> None:
     step = ev.action.removeprefix("ticket.")
-    desk.apply(turn, await simple_step(desk, step, _number(ev.value), who, ev.platform))
+    desk.apply(turn, await simple_step(desk.tickets, step, _number(ev.value), who, ev.platform))
 
 
 async def _open_form(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) -> None:
@@ -99,12 +92,12 @@ _CHOICES: dict[str, ChoiceHandler] = {
 }
 
 
-async def on_form(desk: Desk, ev: FormSubmitted, turn: Turn) -> None:
-    who = await _who(desk, ev)
+async def on_form(ctx: TurnContext, ev: FormSubmitted) -> None:
+    desk = ctx.desk
     handler = desk.services.get(f"form.{ev.form}") or _FORMS.get(ev.form)
     if handler is None:
         raise InvalidValueError(f"unknown form {ev.form!r}")
-    await handler(desk, ev, who, turn)
+    await handler(desk, ev, await ctx.person(), ctx.turn)
 
 
 async def _new_ticket_form(desk: Desk, ev: FormSubmitted, who: str, turn: Turn) -> None:

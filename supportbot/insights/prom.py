@@ -6,8 +6,11 @@ registry keeps tests and several desks in one process from colliding on metric n
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+
+from supportbot.happenings import Happening
+from supportbot.tickets.view import TicketView
 
 # Seconds: first responses live in minutes, resolutions in hours to days.
 FIRST_RESPONSE_BUCKETS = (30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600)
@@ -45,6 +48,34 @@ class DeskMetrics:
             "supportbot_event_processing_seconds", "Time to process one inbound event",
             ["adapter"], buckets=LATENCY_BUCKETS, registry=r,
         )  # fmt: skip
+
+        self.inbox_depth = Gauge(
+            "supportbot_inbox_depth", "Events stored and not yet run", registry=r
+        )
+        self.inbox_lag = Gauge(
+            "supportbot_inbox_oldest_pending_seconds", "Age of the oldest event not yet run",
+            registry=r,
+        )  # fmt: skip
+        self.outbox_depth = Gauge(
+            "supportbot_outbox_depth", "Messages waiting in the outbox", registry=r
+        )
+
+    def observe_pipeline(self, *, inbox: int, lag: float, outbox: int) -> None:
+        self.inbox_depth.set(inbox)
+        self.inbox_lag.set(max(0.0, lag))
+        self.outbox_depth.set(outbox)
+
+    def observe_happening(self, h: Happening, t: TicketView) -> None:
+        """What a committed turn did to ticket `t` (its state at the end of the turn)."""
+        if h.trigger == "ticket.created":
+            self.observe_ticket_created(platform=t.origin_platform, team=t.team)
+        elif h.trigger == "ticket.resolved" and t.resolved_at:
+            self.observe_resolution((t.resolved_at - t.created_at).total_seconds(), team=t.team)
+        elif h.data.get("first_response") and t.first_response_at:
+            seconds = (t.first_response_at - t.created_at).total_seconds()
+            self.observe_first_response(seconds, team=t.team)
+        elif h.trigger == "csat.received" and isinstance(h.data.get("score"), int):
+            self.observe_csat(h.data["score"], team=t.team)
 
     def observe_ticket_created(self, platform: str, team: str) -> None:
         self.tickets_created.labels(platform=platform, team=team).inc()

@@ -29,4 +29,4 @@ def open_reader(url: str) -> Database:
         cursor.close()
 
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    return Database(url, engine, sessions, sessions)
+    return Database(url, engine, sessions, sessions, sessions)

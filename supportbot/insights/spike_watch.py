@@ -57,28 +57,31 @@ class SpikeWatch:
     quiet: timedelta = QUIET
     rule: SpikeRule = field(default_factory=SpikeRule)
 
-    async def arm(self) -> None:
-        """Plan the next check (a no-op when another replica already planned that slot)."""
-        at = next_slot(self.desk.clock.now(), self.every)
-        await self.desk.timers.schedule(
+    async def arm(self, desk: Desk | None = None) -> None:
+        """Plan the next check (a no-op when another replica already planned that slot);
+        `desk`: the one of the turn that asks (its transaction), else this watch's."""
+        on = desk or self.desk
+        at = next_slot(on.clock.now(), self.every)
+        await on.timers.schedule(
             kind=KIND, due_at=at, payload={"at": at.isoformat()}, key=f"{KIND}:{at.isoformat()}"
         )
 
     async def run(self, desk: Desk, timer: DueTimer, turn: Turn) -> None:
         """The timer handler: re-arm first (a failing check must not end the chain), then
         queue one `trend.spike` per new spike into the turn, so workflows run."""
-        await self.arm()
-        for spike in await self.new_spikes():
+        await self.arm(desk)
+        for spike in await self.new_spikes(desk):
             data = spike_data(spike, self.rule.window)
             await desk.tickets.record_event(
                 ticket_id=None, kind=SPIKE, data=data, source="insights"
             )
             turn.happened(Happening(SPIKE, None, None, data, "timer"))
 
-    async def new_spikes(self) -> list[Spike]:
-        now = self.desk.clock.now()
-        async with self.desk.db.reads() as session:
-            spikes = await detect_spikes(session, now, self.desk.config, self.rule)
+    async def new_spikes(self, desk: Desk | None = None) -> list[Spike]:
+        on = desk or self.desk
+        now = on.clock.now()
+        async with on.db.reads() as session:
+            spikes = await detect_spikes(session, now, on.config, self.rule)
             if not spikes:
                 return []
             alerted = await _alerted_since(session, now - self.quiet)

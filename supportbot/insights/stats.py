@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from supportbot import markup
 from supportbot.config import Config
 from supportbot.insights.build import compute_metrics
@@ -13,6 +11,7 @@ from supportbot.insights.labels import Labels, duration, number, percent
 from supportbot.insights.model import Metrics
 from supportbot.insights.period import Period
 from supportbot.messages import Field, Message
+from supportbot.store.db import SessionFactory
 from supportbot.templates import Templates
 
 SPANS = {"week": timedelta(days=7), "month": timedelta(days=30)}
@@ -91,7 +90,7 @@ def _range(m: Metrics, t: Labels) -> str:
 
 
 async def digest_message(
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: SessionFactory,
     config: Config,
     since: datetime,
     until: datetime,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from supportbot.adapter import Capabilities, DeliveryError, Directory
-from supportbot.events import ConversationRef, MessageRef
+from supportbot.events import AnyEvent, ConversationRef, MessageRef
 from supportbot.intents import (
     Intent,
     OpenForm,
@@ -65,6 +65,9 @@ class PlaygroundAdapter:
 
     async def stop(self) -> None:
         await self.hub.close_all()
+
+    async def complete(self, event: AnyEvent) -> AnyEvent:
+        return event  # the browser sends everything the event needs
 
     async def send(self, intent: Intent) -> MessageRef | None:
         match intent:

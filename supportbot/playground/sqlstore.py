@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from supportbot.playground.store import Json, NewMessage, StoredMessage, dm_channel
+from supportbot.store.db import SessionFactory
 from supportbot.store.models import PlaygroundMessage, utcnow
 
 
 class SqlMessageStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: SessionFactory) -> None:
         self.sessions = sessions
 
     async def add(self, new: NewMessage) -> StoredMessage:

@@ -1,9 +1,23 @@
-"""The async engine and session factory, built once by the composition root."""
+"""The async engines and session factories, built once by the composition root.
+
+PostgreSQL: one pooled engine; writers lock rows (`FOR UPDATE`, `SKIP LOCKED`), many at once.
+
+SQLite allows one writer at a time. Connections that queue for it through `busy_timeout` sleep
+in SQLite's busy handler in steps of up to 100 ms, so the desk keeps ONE writer connection and
+queues for it in the event loop instead (`WriterGate`): short urgent writes (storing an event
+before its ack, recording a delivery) go before the next turn. Reads use their own connections
+and see the last committed state (WAL), never waiting for the writer.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -13,16 +27,107 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from supportbot.store.models import Base
+
+READ_ONLY = "supportbot.read_only"  # in `Session.info` of sessions that see committed rows only
+
+
+class SessionFactory(Protocol):
+    """What code that reads or writes asks for: `async_sessionmaker`, a gated one, or a turn's."""
+
+    def __call__(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+    def begin(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+
+class NestedWriteError(RuntimeError):
+    """Code holding SQLite's writer asked for it again: it must use the session it has."""
+
+
+class WriterGate:
+    """Turns at SQLite's one writer connection, urgent ones first, then in arrival order."""
+
+    def __init__(self) -> None:
+        self._busy = False
+        self._owner: asyncio.Task[Any] | None = None
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._normal: deque[asyncio.Future[None]] = deque()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._urgent) + len(self._normal)
+
+    @contextlib.asynccontextmanager
+    async def hold(self, *, urgent: bool = False) -> AsyncIterator[None]:
+        await self._acquire(urgent)
+        try:
+            yield
+        finally:
+            self._release()
+
+    async def _acquire(self, urgent: bool) -> None:
+        task = asyncio.current_task()
+        if self._owner is not None and self._owner is task:
+            raise NestedWriteError("this task already holds the SQLite writer")
+        if not self._busy:
+            self._busy, self._owner = True, task
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._urgent if urgent else self._normal
+        queue.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._release()  # handed the gate while being cancelled: pass it on
+            else:
+                queue.remove(waiter)
+            raise
+        self._owner = task
+
+    def _release(self) -> None:
+        self._owner = None
+        for queue in (self._urgent, self._normal):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)  # the gate stays busy: it is handed over
+                    return
+        self._busy = False
+
+
+class GatedSessions:
+    """An `async_sessionmaker` whose sessions hold the writer gate while they live."""
+
+    def __init__(
+        self, maker: async_sessionmaker[AsyncSession], gate: WriterGate, *, urgent: bool = False
+    ) -> None:
+        self._maker = maker
+        self._gate = gate
+        self._urgent = urgent
+
+    @contextlib.asynccontextmanager
+    async def __call__(self) -> AsyncIterator[AsyncSession]:
+        async with self._gate.hold(urgent=self._urgent), self._maker() as session:
+            yield session
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:
+        async with self._gate.hold(urgent=self._urgent), self._maker.begin() as session:
+            yield session
 
 
 @dataclass(slots=True)
 class Database:
     url: str
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    reads: async_sessionmaker[AsyncSession]  # for sessions that only read
+    engine: AsyncEngine  # writes (SQLite: its one writer connection)
+    sessions: SessionFactory  # write transactions (SQLite: in turn at the writer)
+    reads: SessionFactory  # sessions that only read committed rows
+    urgent: SessionFactory  # short writes that go first (SQLite); the same as `sessions` else
+    read_engine: AsyncEngine | None = None  # SQLite: the readers' own pool
+    gate: WriterGate | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -34,55 +139,77 @@ class Database:
 
     async def create_all(self) -> None:
         """Create tables straight from the models (tests); production uses migrations."""
-        async with self.engine.begin() as conn:
+        async with self._writer() as conn:
             await conn.run_sync(Base.metadata.create_all)
 
     async def drop_all(self) -> None:
-        async with self.engine.begin() as conn:
+        async with self._writer() as conn:
             await conn.run_sync(Base.metadata.drop_all)
+
+    @contextlib.asynccontextmanager
+    async def _writer(self) -> AsyncIterator[Any]:
+        async with contextlib.AsyncExitStack() as stack:
+            if self.gate is not None:
+                await stack.enter_async_context(self.gate.hold())
+            yield await stack.enter_async_context(self.engine.begin())
 
     async def close(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not None:
+            await self.read_engine.dispose()
 
 
 def open_database(url: str, *, echo: bool = False) -> Database:
-    kwargs: dict[str, Any] = {"echo": echo}
-    if make_url(url).get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"timeout": 30}
-    else:
-        kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
-    engine = create_async_engine(url, **kwargs)
-    if engine.dialect.name == "sqlite":
-        _serialize_sqlite_writers(engine)
-    readonly = engine.execution_options(supportbot_read_only=True)
+    if make_url(url).get_backend_name() != "sqlite":
+        engine = create_async_engine(
+            url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True
+        )
+        writes = async_sessionmaker(engine, expire_on_commit=False)
+        reads = async_sessionmaker(engine, expire_on_commit=False, info={READ_ONLY: True})
+        return Database(url, engine, writes, reads, writes)
+    return _open_sqlite(url, echo)
+
+
+def _open_sqlite(url: str, echo: bool) -> Database:
+    single = {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0}
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **single)
+    reader = create_async_engine(
+        url, echo=echo, connect_args={"timeout": 30}, poolclass=AsyncAdaptedQueuePool,
+        pool_size=4, max_overflow=4,
+    )  # fmt: skip
+    _configure_sqlite(engine, begin="BEGIN IMMEDIATE")
+    _configure_sqlite(reader, begin="BEGIN", query_only=True)
+    gate = WriterGate()
+    maker = async_sessionmaker(engine, expire_on_commit=False)
+    reads = async_sessionmaker(reader, expire_on_commit=False, info={READ_ONLY: True})
     return Database(
         url,
         engine,
-        async_sessionmaker(engine, expire_on_commit=False),
-        async_sessionmaker(readonly, expire_on_commit=False),
+        GatedSessions(maker, gate),
+        reads,
+        GatedSessions(maker, gate, urgent=True),
+        read_engine=reader,
+        gate=gate,
     )
 
 
-def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
-    """Make every SQLite write transaction `BEGIN IMMEDIATE`.
-
-    pysqlite's default deferred BEGIN lets two connections read, then both try to upgrade to a
-    write lock and one fails with "database is locked" instead of waiting. IMMEDIATE takes the
-    write lock up front, so concurrent writers queue on the busy timeout (the recipe from the
-    SQLAlchemy SQLite dialect docs). WAL lets readers run beside the one writer.
-    """
+def _configure_sqlite(engine: AsyncEngine, *, begin: str, query_only: bool = False) -> None:
+    """WAL (readers beside the writer), `synchronous=NORMAL` (durable across a crash of the
+    process, the usual WAL setting), foreign keys on, and our own BEGIN: the writer's is
+    IMMEDIATE so a transaction never fails half-way to upgrade its lock."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        if query_only:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Readers need no write lock: with WAL they see a snapshot while the writer works.
-        read_only = conn.get_execution_options().get("supportbot_read_only", False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        conn.exec_driver_sql(begin)

@@ -179,6 +179,7 @@ class TicketThread(Base):
     message_id: Mapped[str] = mapped_column(String(200))
     thread_id: Mapped[str] = mapped_column(String(200))  # the thread root (== message_id for roots)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    digest: Mapped[str | None] = mapped_column(String(64))  # of what was last shown there
 
 
 class Escalation(Base):
@@ -263,19 +264,41 @@ class Timer(Base):
 
 
 class InboxEvent(Base):
-    """Every platform event once: the unique key drops retries, on any replica."""
+    """Every platform event, stored before it is acknowledged; workers run the pending ones.
+
+    The unique key drops a platform's retries on any replica. `key` orders the events of one
+    conversation (they run one after another); `payload` is the event itself (`codec`), so a
+    restart or another replica can run it. `status`: pending → done (or failed, after
+    `attempts`).
+    """
 
     __tablename__ = "inbox"
-    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "event_id"),
+        Index("ix_inbox_pending", "status", "id"),
+        Index("ix_inbox_key", "key", "id"),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     platform: Mapped[str] = mapped_column(String(30))
     event_id: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(50))
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    key: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="done")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column()
 
 
 class OutboxMessage(Base):
-    """An intent that could not be delivered yet; retried with back-off, never dropped."""
+    """Every outbound intent of a committed turn, delivered after the commit.
+
+    A turn writes its intents here in the same transaction as everything else (`batch` names
+    the turn, `seq` their order); the courier sends them at once and marks them `sent`. Rows a
+    crash left behind, or a platform refused for now, are retried with back-off once
+    `next_attempt_at` has passed (the lease of the replica that wrote them).
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
@@ -287,6 +310,8 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    batch: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ConversationReference(Base):

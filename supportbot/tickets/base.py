@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.clock import Clock
 from supportbot.config import PRIORITIES, Config
 from supportbot.happenings import Happening
 from supportbot.people import People
+from supportbot.store.db import SessionFactory
 from supportbot.store.models import Ticket, TicketEvent
+from supportbot.store.unit import TurnSessions
 from supportbot.tickets import states
 from supportbot.tickets.errors import (
     IllegalTransitionError,
     InvalidValueError,
     NotAllowedError,
     TicketNotFoundError,
+    is_refusal,
 )
 from supportbot.tickets.snapshot import ticket_view
 from supportbot.tickets.view import TicketView
@@ -31,6 +35,7 @@ class _HasId(Protocol):
 
 
 R = TypeVar("R", bound=_HasId)
+_LOCKED = "supportbot.tickets.locked"  # in `Session.info`: tickets this transaction has locked
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +49,27 @@ class ServiceBase:
     def __init__(
         self,
         *,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: SessionFactory,
         people: People,
         config: Config,
         clock: Clock,
-        reads: async_sessionmaker[AsyncSession] | None = None,
+        reads: SessionFactory | None = None,
     ) -> None:
         self.sessions = sessions
         self.reads = reads or sessions  # read-only sessions (no write lock on SQLite)
         self.people = people
         self.config = config
         self.clock = clock
+
+    def bound(self, sessions: SessionFactory) -> Self:
+        """This service inside one transaction: every read and write uses `sessions`."""
+        twin = copy.copy(self)
+        twin.sessions = twin.reads = sessions
+        return twin
+
+    def within(self, session: AsyncSession) -> Self:
+        """This service on `session`, in the transaction its caller opened."""
+        return self.bound(TurnSessions(session, expected=is_refusal))
 
     # -- shared machinery --------------------------------------------------------------------
     async def record_event(
@@ -112,8 +127,7 @@ class ServiceBase:
         t.updated_at = self.clock.now()
         t.version += 1
         self._audit(s, t, actor_id, kind, source, data)
-        await s.flush()
-        return await ticket_view(s, t)
+        return await ticket_view(s, t, self.people)
 
     def _audit(
         self,
@@ -164,10 +178,16 @@ class ServiceBase:
         return t
 
     async def _lock(self, s: AsyncSession, ticket_id: int) -> Ticket:
-        """Load the row for update: PostgreSQL locks it; SQLite already holds the write lock."""
-        t = await s.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+        """Load the row for update: PostgreSQL locks it (once per transaction: later steps of
+        the same turn find it in the session); SQLite already holds the write lock."""
+        locked: set[int] = s.sync_session.info.setdefault(_LOCKED, set())
+        if ticket_id in locked or s.get_bind().dialect.name == "sqlite":
+            t = await s.get(Ticket, ticket_id)
+        else:
+            t = await s.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
         if t is None:
             raise TicketNotFoundError(f"there is no ticket #{ticket_id}", number=ticket_id)
+        locked.add(ticket_id)
         return t
 
     async def _actor_id(self, s: AsyncSession, actor: str | None) -> int | None:

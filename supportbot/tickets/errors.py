@@ -40,3 +40,8 @@ class NotAllowedError(TicketError):
 
 class InvalidValueError(TicketError):
     template = "error.invalid"
+
+
+def is_refusal(exc: BaseException) -> bool:
+    """A `TicketError`: raised before the service changed anything."""
+    return isinstance(exc, TicketError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from supportbot.happenings import Happening
+from supportbot.people import PersonRecord
 from supportbot.store.models import Escalation, Person
 from supportbot.tickets.base import ServiceBase, TicketChange
 from supportbot.tickets.errors import (
@@ -112,7 +113,7 @@ class EscalationSteps(ServiceBase):
             view = await self._commit_change(s, t, me.id, kind, source, data)
         return TicketChange(view, (Happening(kind, t.id, actor, data, source),), ref_id=esc.id)
 
-    def _check_decider(self, esc: Escalation, actor: str, me: Person | None) -> None:
+    def _check_decider(self, esc: Escalation, actor: str, me: PersonRecord | None) -> None:
         if me is not None and me.id == esc.requested_by_id and not self.people.is_admin(actor):
             raise NotAllowedError(
                 "you cannot decide your own escalation; another lead must", team=esc.team

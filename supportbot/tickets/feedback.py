@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.events import MessageRef
 from supportbot.happenings import Happening
 from supportbot.store.models import CsatPoll, KudosAward, Person, TicketEvent, TicketThread
+from supportbot.store.sql import insert_ignoring
 from supportbot.tickets.base import ServiceBase, TicketChange
 from supportbot.tickets.errors import (
     IllegalTransitionError,
@@ -31,24 +31,19 @@ class FeedbackSteps(ServiceBase):
     async def open_csat_poll(
         self, *, ticket_id: int, expires_at: datetime, source: str
     ) -> TicketChange:
-        try:
-            async with self.sessions.begin() as s:
-                t = await self._lock(s, ticket_id)
-                poll = CsatPoll(
-                    ticket_id=t.id,
-                    requester_id=t.requester_id,
-                    sent_at=self.clock.now(),
-                    expires_at=expires_at,
-                )
-                s.add(poll)
-                await s.flush()
-                view = await self._commit_change(
-                    s, t, None, "csat.sent", source, {"poll_id": poll.id}
-                )
-        except IntegrityError as exc:
-            raise IllegalTransitionError(
-                f"#{ticket_id} was already polled", number=ticket_id
-            ) from exc
+        async with self.sessions.begin() as s:
+            t = await self._lock(s, ticket_id)  # polls of one ticket queue here
+            if await s.scalar(select(CsatPoll.id).where(CsatPoll.ticket_id == t.id)):
+                raise IllegalTransitionError(f"#{ticket_id} was already polled", number=ticket_id)
+            poll = CsatPoll(
+                ticket_id=t.id,
+                requester_id=t.requester_id,
+                sent_at=self.clock.now(),
+                expires_at=expires_at,
+            )
+            s.add(poll)
+            await s.flush()
+            view = await self._commit_change(s, t, None, "csat.sent", source, {"poll_id": poll.id})
         return TicketChange(view, (), ref_id=poll.id)
 
     async def record_csat(
@@ -188,24 +183,37 @@ class FeedbackSteps(ServiceBase):
 
     # -- links -------------------------------------------------------------------------------
     async def link(
-        self, *, ticket_id: int, kind: str, ref: MessageRef, ref_id: int | None = None
+        self,
+        *,
+        ticket_id: int,
+        kind: str,
+        ref: MessageRef,
+        ref_id: int | None = None,
+        digest: str | None = None,
     ) -> None:
-        """Remember that a message (and the thread it starts) belongs to a ticket."""
-        try:
-            async with self.sessions.begin() as s:
-                s.add(
-                    TicketThread(
-                        ticket_id=ticket_id,
-                        kind=kind,
-                        ref_id=ref_id,
-                        platform=ref.platform,
-                        channel_id=ref.channel_id,
-                        message_id=ref.message_id,
-                        thread_id=ref.thread_id or ref.message_id,
-                    )
+        """Remember that a message (and the thread it starts) belongs to a ticket (a second
+        record of the same message, from a retried delivery, changes nothing)."""
+        async with self.sessions.begin() as s:
+            await s.execute(
+                insert_ignoring(s, TicketThread, ["platform", "channel_id", "message_id"]).values(
+                    ticket_id=ticket_id,
+                    kind=kind,
+                    ref_id=ref_id,
+                    platform=ref.platform,
+                    channel_id=ref.channel_id,
+                    message_id=ref.message_id,
+                    thread_id=ref.thread_id or ref.message_id,
+                    digest=digest,
+                    created_at=self.clock.now(),
                 )
-        except IntegrityError:
-            pass  # already linked (a retried delivery)
+            )
+
+    async def shown(self, *, link_id: int, digest: str) -> None:
+        """What a linked message shows now (its card was updated)."""
+        async with self.sessions.begin() as s:
+            await s.execute(
+                update(TicketThread).where(TicketThread.id == link_id).values(digest=digest)
+            )
 
     async def find_link(
         self, platform: str, channel_id: str, thread_id: str

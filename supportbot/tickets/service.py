@@ -56,7 +56,7 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps):
     # -- reads -------------------------------------------------------------------------------
     async def get(self, ticket_id: int) -> TicketView:
         async with self.reads() as s:
-            return await ticket_view(s, await self._load(s, ticket_id))
+            return await ticket_view(s, await self._load(s, ticket_id), self.people)
 
     async def list(
         self,
@@ -75,7 +75,7 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps):
             if assignee:
                 person = await self.people.by_handle(s, assignee)
                 q = q.where(Ticket.assignee_id == (person.id if person else -1))
-            return [await ticket_view(s, t) for t in (await s.scalars(q)).all()]
+            return [await ticket_view(s, t, self.people) for t in (await s.scalars(q)).all()]
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def create(self, new: NewTicket, *, source: str) -> TicketChange:
@@ -108,7 +108,7 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps):
             s.add(t)
             await s.flush()
             self._audit(s, t, requester.id, "created", source, {"kind": new.kind, **new.extra})
-            view = await ticket_view(s, t)
+            view = await ticket_view(s, t, self.people)
         return self._changed(view, "ticket.created", new.requester, source, {"text": new.body})
 
     async def claim(self, *, ticket_id: int, actor: str, source: str) -> TicketChange:
@@ -120,7 +120,7 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps):
                 holder = await self.people.by_handle(s, actor)
                 if holder is not None and holder.id == t.assignee_id:
                     raise AlreadyClaimedError(f"you already have #{t.id}", number=t.id, by="you")
-                owner = (await ticket_view(s, t)).assignee
+                owner = (await ticket_view(s, t, self.people)).assignee
                 name = owner.name if owner else "someone"
                 raise AlreadyClaimedError(
                     f"#{t.id} is already claimed by {name}", number=t.id, by=name

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from supportbot.store.models import Organization, Person, Ticket
-from supportbot.tickets.view import PersonView, TicketView
+from supportbot.people import People
+from supportbot.store.models import Ticket
+from supportbot.tickets.view import TicketView
 
 
-async def person_view(session: AsyncSession, person_id: int | None) -> PersonView | None:
-    if person_id is None:
-        return None
-    row = (
-        await session.execute(
-            select(Person, Organization)
-            .outerjoin(Organization, Organization.id == Person.organization_id)
-            .where(Person.id == person_id)
-        )
-    ).one()
-    person, org = row
-    return PersonView(
-        handle=person.handle,
-        name=person.name,
-        locale=person.locale,
-        organization=org.name if org else None,
-        tier=org.tier if org else None,
-    )
-
-
-async def ticket_view(session: AsyncSession, t: Ticket) -> TicketView:
-    requester = await person_view(session, t.requester_id)
-    assert requester is not None  # requester_id is NOT NULL
+async def ticket_view(session: AsyncSession, t: Ticket, people: People) -> TicketView:
+    """The ticket as it stands in `session` (people come from memory once known)."""
     return TicketView(
         number=t.id,
         subject=t.subject,
@@ -43,8 +22,8 @@ async def ticket_view(session: AsyncSession, t: Ticket) -> TicketView:
         tags=tuple(t.tags or ()),
         kind=t.kind,
         locale=t.locale,
-        requester=requester,
-        assignee=await person_view(session, t.assignee_id),
+        requester=await people.view(session, t.requester_id),
+        assignee=await people.view(session, t.assignee_id) if t.assignee_id else None,
         origin_platform=t.origin_platform,
         origin_channel=t.origin_channel,
         origin_thread=t.origin_thread,

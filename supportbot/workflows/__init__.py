@@ -29,7 +29,7 @@ def attach(desk: Desk) -> None:
     engine = WorkflowEngine(desk, directory=directory)
     engine.versions.load_now()
     engine.attach_timers()
-    engine.on_reload(lambda result, by: tell_admins(desk, result, by))
+    engine.on_reload(lambda result, by, on: tell_admins(desk, result, by, on))
     desk.engine = engine
     desk.services["workflows"] = engine
     desk.services.setdefault("background", []).append(engine.serve)

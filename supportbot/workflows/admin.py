@@ -11,7 +11,7 @@ from supportbot.workflows.versions import ReloadResult
 MAX_PROBLEMS = 20  # a chat message, not a log: the CLI lists everything
 
 
-async def tell_admins(desk: Desk, result: ReloadResult, loaded_by: str) -> None:
+async def tell_admins(desk: Desk, result: ReloadResult, loaded_by: str, _on: object) -> None:
     """DM each admin the problems of a refused reload that no admin asked for (watch, SIGHUP).
 
     `/support admin reload` answers the admin who asked, so it needs no DM.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from supportbot.happenings import Happening, Turn
+from supportbot.happenings import Happening, StepBrokeError, Turn
 from supportbot.scheduler import DueTimer
 from supportbot.tickets.errors import TicketNotFoundError
 from supportbot.tickets.view import TicketView
@@ -64,7 +64,7 @@ class WorkflowEngine:
         self._observers.append(observer)
 
     def on_reload(self, listener: ReloadListener) -> None:
-        """Call `listener(result, loaded_by)` after every reload (e.g. to tell the admins)."""
+        """Call `listener(result, loaded_by, desk)` after every reload (to tell the admins)."""
         self.versions.listeners.append(listener)
 
     # -- life cycle ------------------------------------------------------------------------
@@ -78,7 +78,7 @@ class WorkflowEngine:
         self.attach_timers()
         if not self.workflows.digest:
             self.versions.load_now()
-        await self._swapped(ReloadResult(True, (), True, self.workflows.digest), "start")
+        await self._swapped(ReloadResult(True, (), True, self.workflows.digest), "start", self.desk)
         if watch:
             self._watcher = asyncio.create_task(self.versions.watch(interval), name="workflows")
 
@@ -98,13 +98,16 @@ class WorkflowEngine:
             await asyncio.gather(self._watcher, return_exceptions=True)
             self._watcher = None
 
-    async def reload(self, *, loaded_by: str = "admin") -> ReloadResult:
-        """Validate the files and swap them in; on any problem keep the running version."""
-        return await self.versions.reload(loaded_by)
+    async def reload(
+        self, *, loaded_by: str = "admin", desk: DeskPort | None = None
+    ) -> ReloadResult:
+        """Validate the files and swap them in; on any problem keep the running version.
+        `desk`: the desk of the turn that asked (its transaction records the version)."""
+        return await self.versions.reload(loaded_by, desk)
 
-    async def _swapped(self, result: ReloadResult, loaded_by: str) -> None:
-        if result.ok and await self.versions.record(loaded_by):
-            await self._schedule_all()
+    async def _swapped(self, result: ReloadResult, loaded_by: str, desk: DeskPort) -> None:
+        if result.ok and await self.versions.record(loaded_by, desk):
+            await self._schedule_all(desk)
 
     # -- evaluation --------------------------------------------------------------------------
     def matching(self, happening: Happening, ticket: TicketView | None) -> list[Workflow]:
@@ -112,69 +115,85 @@ class WorkflowEngine:
         facts = Facts.build(happening, ticket, self.desk.config, self.desk.clock.now())
         return [wf for wf in _candidates(self.workflows, happening) if wf.condition(facts)]
 
-    async def run(self, happening: Happening, turn: Turn) -> None:
-        """Run every matching workflow, in file order; one failure never stops the others."""
+    async def run(self, happening: Happening, turn: Turn, desk: DeskPort | None = None) -> None:
+        """Run every matching workflow, in file order; one failure never stops the others.
+
+        `desk` is the desk bound to the turn's transaction (the engine's own, unbound, by
+        default: tools and tests without a turn)."""
+        on = desk or self.desk
         # One version for the whole happening, even if a reload lands meanwhile.
         candidates = _candidates(self.workflows, happening)
         facts: Facts | None = None
         for wf in candidates:
             if facts is None:
-                ticket = await self._ticket(happening.ticket_id)
-                facts = Facts.build(happening, ticket, self.desk.config, self.desk.clock.now())
+                ticket = await self._ticket(on, happening.ticket_id)
+                facts = Facts.build(happening, ticket, on.config, on.clock.now())
             if wf.condition(facts):
-                await self._steps(wf, 0, happening, turn)
-                facts = None  # the steps may have changed the ticket the next one looks at
+                await self._steps(on, wf, 0, happening, turn)
+                facts = None  # the steps changed the ticket the next one looks at (in memory)
 
-    async def _ticket(self, ticket_id: int | None) -> TicketView | None:
+    async def _ticket(self, desk: DeskPort, ticket_id: int | None) -> TicketView | None:
         if ticket_id is None:
             return None
         try:
-            return await self.desk.tickets.get(ticket_id)
+            return await desk.tickets.get(ticket_id)
         except TicketNotFoundError:
             return None
 
-    async def _steps(self, wf: Workflow, start: int, happening: Happening, turn: Turn) -> None:
+    async def _steps(
+        self, desk: DeskPort, wf: Workflow, start: int, happening: Happening, turn: Turn
+    ) -> None:
         for step in wf.steps[start:]:
+            broke = turn.broken.get((wf.name, step.index))
+            if broke is not None:  # a first run of this turn: it failed half-way through a write
+                await self._failed(desk, wf, step.index, step.action, happening, broke)
+                self._notify(wf, step, happening, broke)
+                return
             ctx = ActionContext(
-                self.desk, wf.name, wf.digest, step.index, happening, turn, self.versions.templates
+                desk, wf.name, wf.digest, step.index, happening, turn, self.versions.templates
             )
             try:
                 await step.spec.handler(ctx, step.params)
             except Exception as exc:
-                await self._failed(wf, step.index, step.action, happening, exc)
-                self._notify(wf, step, happening, exc)
+                error = f"{type(exc).__name__}: {exc}"
+                if turn.tainted is not None:  # the session is half-changed: start again
+                    raise StepBrokeError(wf.name, step.index, error) from exc
+                await self._failed(desk, wf, step.index, step.action, happening, error)
+                self._notify(wf, step, happening, error)
                 return  # the rest of this workflow depends on the failed step
             self._notify(wf, step, happening, None)
             if step.spec.pauses:
                 return  # a timer resumes the remaining steps
 
     async def _failed(
-        self, wf: Workflow, index: int, action: str, happening: Happening, exc: Exception
+        self,
+        desk: DeskPort,
+        wf: Workflow,
+        index: int,
+        action: str,
+        happening: Happening,
+        error: str,
     ) -> None:
-        log.warning("workflow %s step %d (%s) failed: %s", wf.name, index, action, exc)
+        log.warning("workflow %s step %d (%s) failed: %s", wf.name, index, action, error)
         data = {
             "workflow": wf.name,
             "step": index,
             "action": action,
             "file": wf.file,
             "trigger": happening.trigger,
-            "error": f"{type(exc).__name__}: {exc}",
+            "error": error,
         }
-        try:
-            await self.desk.tickets.record_event(
-                ticket_id=happening.ticket_id,
-                kind="workflow.failed",
-                data=data,
-                source=f"workflow:{wf.name}",
-            )
-        except Exception:
-            log.exception("could not record the failure of workflow %s", wf.name)
+        await desk.tickets.record_event(
+            ticket_id=happening.ticket_id,
+            kind="workflow.failed",
+            data=data,
+            source=f"workflow:{wf.name}",
+        )
 
-    def _notify(self, wf: Workflow, step: Step, h: Happening, exc: Exception | None) -> None:
+    def _notify(self, wf: Workflow, step: Step, h: Happening, error: str | None) -> None:
         if not self._observers:
             return
         params = step.params.model_dump(mode="json", by_alias=True)
-        error = f"{type(exc).__name__}: {exc}" if exc else None
         record = StepRecord(
             wf.name, step.index, step.action, params, h.ticket_id, h.trigger, h.depth, error
         )
@@ -193,11 +212,11 @@ class WorkflowEngine:
         wf = self.workflows.get(name)
         happening = happening_from_json(dict(payload.get("happening") or {}))
         if wf is not None and wf.digest == payload.get("digest"):
-            await self._steps(wf, int(payload.get("step", 0)), happening, turn)
+            await self._steps(desk, wf, int(payload.get("step", 0)), happening, turn)
             return
         log.info("not resuming %s: the workflow changed or was removed", name)
         reason = "the workflow was changed or removed while waiting"
-        await self.desk.tickets.record_event(
+        await desk.tickets.record_event(
             ticket_id=happening.ticket_id,
             kind="workflow.dropped",
             data={"workflow": name, "step": payload.get("step"), "reason": reason},
@@ -212,21 +231,19 @@ class WorkflowEngine:
         happening = Happening(
             "schedule", None, None, {"workflow": wf.name, "at": payload.get("at")}, "timer"
         )
-        await self.run(happening, turn)
-        await self._schedule(wf)
+        await self.run(happening, turn, desk)
+        await self._schedule(desk, wf)
 
-    async def _schedule_all(self) -> None:
+    async def _schedule_all(self, desk: DeskPort) -> None:
         for wf in self.workflows.for_trigger("schedule"):
-            await self._schedule(wf)
+            await self._schedule(desk, wf)
 
-    async def _schedule(self, wf: Workflow) -> None:
+    async def _schedule(self, desk: DeskPort, wf: Workflow) -> None:
         if wf.cron is None:
             return
-        at = next_run(wf.cron, self.desk.clock.now(), self.desk.config.business_hours.zone)
+        at = next_run(wf.cron, desk.clock.now(), desk.config.business_hours.zone)
         payload = {"workflow": wf.name, "cron": wf.cron, "at": at.isoformat()}
-        await self.desk.timers.schedule(
-            kind=SCHEDULE, due_at=at, payload=payload, key=timer_key(wf, at)
-        )
+        await desk.timers.schedule(kind=SCHEDULE, due_at=at, payload=payload, key=timer_key(wf, at))
 
 
 def _candidates(workflows: WorkflowSet, happening: Happening) -> tuple[Workflow, ...]:

@@ -16,7 +16,7 @@ from supportbot.desk import Desk
 from supportbot.events import Actor
 from supportbot.happenings import Happening, Turn
 from supportbot.intents import Intent
-from supportbot.scheduler import DueTimer
+from supportbot.pipeline.runner import Pipeline
 from supportbot.store.db import Database
 from supportbot.tickets.service import NewTicket
 from supportbot.tickets.view import TicketView
@@ -30,36 +30,30 @@ class Sandbox:
     engine: WorkflowEngine
     intents: list[Intent] = field(default_factory=list)  # everything every turn emitted
 
+    def __post_init__(self) -> None:
+        self._pipeline.on_turn(lambda turn: self.intents.extend(turn.intents))
+
     async def happen(self, happening: Happening) -> Turn:
         turn = Turn(source=happening.source or "sandbox")
         turn.happened(happening)
-        return await self._finish(turn)
+        await self.desk.finish(turn)
+        return turn
 
     async def open_ticket(self, new: NewTicket, *, source: str = "sandbox") -> TicketView:
-        turn = Turn(source=source)
-        ticket = await self.desk.open_ticket(new, turn, source=source)
-        await self._finish(turn)
-        return ticket
+        async def opening(desk: Desk, turn: Turn) -> TicketView:
+            return await desk.open_ticket(new, turn, source=source)
+
+        return await self._pipeline.run(opening, source=source)
 
     async def run_due_timers(self) -> int:
-        """Run what is due now, collecting intents (the desk would deliver them)."""
-        ran = 0
-        while count := await self.desk.timers.run_due(self._run_timer):
-            ran += count
-        return ran
+        """Run what is due now, each timer as its own turn (what the turns would send is
+        collected in `intents`: the sandbox has no chat platforms to send it to)."""
+        return await self.desk.run_due_timers()
 
-    async def _run_timer(self, timer: DueTimer) -> None:
-        handler = self.desk.timer_handlers.get(timer.kind)
-        if handler is None:
-            raise LookupError(f"no handler for timers of kind {timer.kind!r}")
-        turn = Turn(source="timer")
-        await handler(self.desk, timer, turn)
-        await self._finish(turn)
-
-    async def _finish(self, turn: Turn) -> Turn:
-        await self.desk.finish(turn)
-        self.intents += turn.intents
-        return turn
+    @property
+    def _pipeline(self) -> Pipeline:
+        assert isinstance(self.desk.pipeline, Pipeline)
+        return self.desk.pipeline
 
 
 async def customer(

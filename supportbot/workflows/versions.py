@@ -39,7 +39,8 @@ class ReloadResult:
     digest: str = ""
 
 
-ReloadListener = Callable[[ReloadResult, str], Awaitable[None]]  # (result, who reloaded)
+# (result, who reloaded, the desk to write with: a turn's when a command asked for the reload)
+ReloadListener = Callable[[ReloadResult, str, DeskPort], Awaitable[None]]
 
 
 class Versions:
@@ -63,23 +64,24 @@ class Versions:
             raise WorkflowsError(result.problems)
         self.current, self.templates = result.workflows, templates
 
-    async def record(self, loaded_by: str) -> bool:
+    async def record(self, loaded_by: str, desk: DeskPort | None = None) -> bool:
         """Write the running version to `workflow_versions` unless it is there already."""
         if self.recorded == self.current.digest or not self.current.files:
             return False  # already recorded, or no files at all
-        async with self.desk.db.sessions.begin() as session:
+        on = desk or self.desk
+        async with on.db.sessions.begin() as session:
             session.add(
                 WorkflowVersion(
                     digest=self.current.digest,
                     files=self.current.files,
-                    loaded_at=self.desk.clock.now(),
+                    loaded_at=on.clock.now(),
                     loaded_by=loaded_by,
                 )
             )
         self.recorded = self.current.digest
         return True
 
-    async def reload(self, loaded_by: str) -> ReloadResult:
+    async def reload(self, loaded_by: str, desk: DeskPort | None = None) -> ReloadResult:
         async with self._lock:
             self._seen = await asyncio.to_thread(signature, self.directory)
             result, templates = await asyncio.to_thread(self._read)
@@ -91,7 +93,7 @@ class Versions:
                 self.current, self.templates = result.workflows, templates
                 outcome = ReloadResult(True, (), changed, self.current.digest)
         for listener in self.listeners:
-            await listener(outcome, loaded_by)
+            await listener(outcome, loaded_by, desk or self.desk)
         return outcome
 
     def _read(self) -> tuple[LoadResult, Templates]:

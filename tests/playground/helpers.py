@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient
 from supportbot.adapter import AdapterContext, Outcome
 from supportbot.config import Config
 from supportbot.events import AnyEvent
+from supportbot.pipeline.inbox import Receipt
 from supportbot.playground import PlaygroundAdapter, PlaygroundPlugin
 from supportbot.store.db import Database, open_database
 
@@ -74,6 +75,10 @@ class FakeDesk:
         if self.react is not None and self.adapter is not None:
             await self.react(self.adapter, event)
         return Outcome()
+
+    async def accept(self, event: AnyEvent) -> Receipt:
+        await self(event)
+        return Receipt(len(self.events))
 
 
 @dataclass

@@ -139,7 +139,7 @@ async def test_old_delivery_ids_are_forgotten_but_recent_ones_still_drop_retries
         await h.send(event("old"))
         h.clock.advance(timedelta(days=8))
         await h.send(event("recent"))
-        assert await h.desk.prune_inbox() == 1
+        assert await h.desk.pipeline.inbox.prune(timedelta(days=7)) == 1
         assert (await h.send(event("recent"))).duplicate
 
 

@@ -45,5 +45,6 @@ async def slack(slack_api: MockSlackApi, aiohttp_client: Any, sink: Recorder) ->
     )
     adapter = SlackPlugin().create(ctx)
     assert adapter is not None
+    sink.complete = adapter.complete  # as the desk does before an event runs
     client = await aiohttp_client(app)
     return SlackHarness(client, adapter, slack_api, sink)

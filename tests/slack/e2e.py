@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from supportbot_slack import SlackAdapter, SlackPlugin
 
-from supportbot.adapter import AdapterContext, Outcome
+from supportbot.adapter import AdapterContext, EventSink, Outcome, Stored
 from supportbot.config import Config
 from supportbot.events import AnyEvent
 
@@ -75,15 +75,27 @@ class RecordingPlugin(SlackPlugin):
         self.recorder = recorder
 
     def create(self, ctx: AdapterContext) -> SlackAdapter | None:
-        desk = ctx.sink
+        return super().create(dataclasses.replace(ctx, sink=_Recording(ctx.sink, self.recorder)))
 
-        async def sink(event: AnyEvent) -> Outcome:
-            outcome = await desk(event)
-            self.recorder.events.append(event)
-            self.recorder.outcomes.append(outcome)
-            return outcome
 
-        return super().create(dataclasses.replace(ctx, sink=sink))
+@dataclasses.dataclass
+class _Recording:
+    """The desk's sink, writing down what it was given and what storing it gave."""
+
+    desk: EventSink
+    recorder: Recorder
+
+    async def accept(self, event: AnyEvent) -> Stored:
+        receipt = await self.desk.accept(event)
+        self.recorder.events.append(event)
+        self.recorder.receipts.append(receipt)
+        return receipt
+
+    async def __call__(self, event: AnyEvent) -> Outcome:
+        outcome = await self.desk(event)
+        self.recorder.events.append(event)
+        self.recorder.outcomes.append(outcome)
+        return outcome
 
 
 async def start_desk(

@@ -20,6 +20,7 @@ from supportbot_slack import SlackAdapter
 
 from supportbot.adapter import Outcome
 from supportbot.events import AnyEvent
+from supportbot.pipeline.inbox import Receipt
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -138,12 +139,27 @@ class Recorder:
     events: list[AnyEvent] = field(default_factory=list)
     react: Callable[[AnyEvent], Awaitable[None]] | None = None
     outcomes: list[Outcome] = field(default_factory=list)  # when it wraps a real desk
+    stored: list[AnyEvent] = field(default_factory=list)  # as the ack path stored them
+    receipts: list[Any] = field(default_factory=list)  # what storing them gave (real desk)
+    complete: Callable[[AnyEvent], Awaitable[AnyEvent]] | None = None  # the adapter's
 
     async def __call__(self, event: AnyEvent) -> Outcome:
         self.events.append(event)
         if self.react is not None:
             await self.react(event)
         return Outcome()
+
+    async def accept(self, event: AnyEvent) -> Receipt:
+        """As the desk's inbox: stored, then (after the ack) completed by the adapter and
+        run; `events` holds them as the desk sees them."""
+        self.stored.append(event)
+        asyncio.get_running_loop().create_task(self._run(event))
+        return Receipt(len(self.stored))
+
+    async def _run(self, event: AnyEvent) -> None:
+        if self.complete is not None:
+            event = await self.complete(event)
+        await self(event)
 
 
 class StubDirectory:

@@ -18,6 +18,7 @@ from supportbot_teams import TeamsAdapter, TeamsPlugin
 from supportbot.adapter import AdapterContext, Outcome
 from supportbot.config import Config
 from supportbot.events import AnyEvent
+from supportbot.pipeline.inbox import Receipt
 from supportbot.store.db import Database, open_database
 
 from .botservice import BotService
@@ -64,6 +65,10 @@ class RecordingSink:
     async def __call__(self, event: AnyEvent) -> Outcome:
         self.events.append(event)
         return self.outcome(event)
+
+    async def accept(self, event: AnyEvent) -> Receipt:
+        self.events.append(event)
+        return Receipt(len(self.events))
 
 
 @pytest.fixture

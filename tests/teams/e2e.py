@@ -88,7 +88,16 @@ class TeamsDesk:
             "/api/messages", json={**body, "serviceUrl": self.service_url}
         )
         assert response.status in (200, 201), await response.text()
+        await self.settled()
         return response
+
+    async def settled(self) -> None:
+        """Wait until the desk has run what it stored and delivered what that sent."""
+        from supportbot.server import DESK
+
+        pipeline = self.client.app[DESK].pipeline
+        assert pipeline is not None
+        await pipeline.drain()
 
     async def install(self) -> None:
         """The bot is added to the support team (Teams then names the channel's service URL)."""

@@ -46,7 +46,7 @@ async def tags_of_new_ticket(sb: Sandbox, user: str) -> tuple[str, ...]:
 def listen(sb: Sandbox) -> asyncio.Queue[tuple[ReloadResult, str]]:
     results: asyncio.Queue[tuple[ReloadResult, str]] = asyncio.Queue()
 
-    async def put(result: ReloadResult, by: str) -> None:
+    async def put(result: ReloadResult, by: str, _desk: object) -> None:
         results.put_nowait((result, by))
 
     sb.engine.on_reload(put)
@@ -151,7 +151,7 @@ async def test_the_server_picks_up_edits_without_a_restart(
     assert isinstance(chat, MemoryAdapter)
     results: asyncio.Queue[ReloadResult] = asyncio.Queue()
 
-    async def put(result: ReloadResult, by: str) -> None:
+    async def put(result: ReloadResult, by: str, _desk: object) -> None:
         results.put_nowait(result)
 
     desk.engine.on_reload(put)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
-from supportbot.adapter import AdapterContext, Capabilities, Directory, EventSink
-from supportbot.events import MessageRef
+from supportbot.adapter import AdapterContext, Capabilities, DeliveryError, Directory, EventSink
+from supportbot.events import AnyEvent, MessageRef, ReactionAdded
 from supportbot.intents import Intent
+from supportbot_slack import inbound
 from supportbot_slack.client import SlackSender, web_client
 from supportbot_slack.listeners import Listeners
 from supportbot_slack.profiles import Profiles
 from supportbot_slack.settings import EVENTS_PATH, SlackSettings
+
+log = logging.getLogger(__name__)
 
 
 class SlackAdapter:
@@ -31,11 +37,10 @@ class SlackAdapter:
         self.bolt = AsyncApp(
             client=client,
             signing_secret=settings.signing_secret,
-            process_before_response=False,
+            process_before_response=True,  # the answer waits until the event is stored
         )
-        profiles = Profiles(self._sender.user_info)
-        self._listeners = Listeners(sink=sink, sender=self._sender, profiles=profiles)
-        self._listeners.register(self.bolt)
+        self._profiles = Profiles(self._sender.user_info)
+        Listeners(sink=sink).register(self.bolt)
         self._socket: AsyncSocketModeHandler | None = None
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -46,6 +51,26 @@ class SlackAdapter:
     async def send(self, intent: Intent) -> MessageRef | None:
         return await self._sender.send(intent)
 
+    async def complete(self, event: AnyEvent) -> AnyEvent:
+        """Names and languages from `users.info` (remembered), and the message a 🎫 reaction
+        is on (its text and author make the ticket)."""
+        if isinstance(event, ReactionAdded) and not event.text:
+            event = await self._with_target(event)
+        actor = await self._profiles.complete(event.actor)
+        if isinstance(event, ReactionAdded) and event.author is not None:
+            author = await self._profiles.complete(event.author)
+            return dataclasses.replace(event, actor=actor, author=author)
+        return dataclasses.replace(event, actor=actor)
+
+    async def _with_target(self, event: ReactionAdded) -> ReactionAdded:
+        channel, ts = event.conversation.channel_id, event.message_id
+        try:
+            target = await self._sender.fetch_message(channel, ts)
+        except DeliveryError as exc:
+            log.warning("cannot fetch the message reacted to: %s", exc)
+            return event
+        return inbound.with_reacted_message(event, target or {})
+
     async def start(self) -> None:
         if self._settings.app_token is not None and self._socket is None:
             self._socket = AsyncSocketModeHandler(self.bolt, self._settings.app_token)
@@ -55,7 +80,6 @@ class SlackAdapter:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
-        await self._listeners.drain()  # before the desk closes its database
 
 
 class SlackPlugin:

@@ -8,6 +8,7 @@ messages, edits, joins and other message subtypes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -84,6 +85,30 @@ def reaction_to_event(body: Body, target: Mapping[str, Any] | None) -> ReactionA
         author=Actor(PLATFORM, str(author_id), organization=_org(body, target))
         if author_id
         else None,
+    )
+
+
+def with_reacted_message(event: ReactionAdded, target: Mapping[str, Any]) -> ReactionAdded:
+    """The reaction with the message it is on, as the Web API returned it (`target`)."""
+    ts = event.message_id
+    thread = target.get("thread_ts")
+    author_id = target.get("user") or (event.author.user_id if event.author else None)
+    conversation = _conversation(
+        event.conversation.channel_id, str(thread) if thread and thread != ts else None
+    )
+    author = event.author
+    if author_id:
+        org = (
+            target.get("user_team")
+            or target.get("team")
+            or (author.organization if author else None)
+        )
+        author = Actor(PLATFORM, str(author_id), organization=str(org) if org else None)
+    return dataclasses.replace(
+        event,
+        conversation=conversation,
+        text=to_plain(str(target.get("text", ""))),
+        author=author,
     )
 
 

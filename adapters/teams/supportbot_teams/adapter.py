@@ -8,10 +8,9 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 from botframework.connector.auth import BotFrameworkAuthentication
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from supportbot.adapter import Capabilities, DeliveryError, Directory, EventSink
-from supportbot.events import MessageRef
+from supportbot.events import AnyEvent, MessageRef
 from supportbot.intents import (
     Intent,
     OpenForm,
@@ -20,6 +19,7 @@ from supportbot.intents import (
     SendDirect,
     UpdateMessage,
 )
+from supportbot.store.db import SessionFactory
 from supportbot_teams.connectors import Connectors
 from supportbot_teams.handler import MessagesHandler
 from supportbot_teams.ids import PLATFORM
@@ -44,7 +44,7 @@ class TeamsAdapter:
         settings: TeamsSettings,
         sink: EventSink,
         directory: Directory,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: SessionFactory,
         texts: Texts,
         authentication: BotFrameworkAuthentication | None = None,
     ) -> None:
@@ -78,6 +78,9 @@ class TeamsAdapter:
 
     async def start(self) -> None:
         return None
+
+    async def complete(self, event: AnyEvent) -> AnyEvent:
+        return event  # activities carry what the desk needs
 
     async def stop(self) -> None:
         self.handler.close()

@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from supportbot.store.db import SessionFactory
 from supportbot.store.models import ConversationReference, utcnow
 from supportbot_teams.ids import PLATFORM
 
@@ -25,16 +26,20 @@ Reference = dict[str, Any]  # ConversationReference.serialize(): camelCase wire 
 class ReferenceStore:
     """Reads and upserts `conversation_refs` rows; one short transaction per call."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: SessionFactory) -> None:
         self.sessions = sessions
+        self._saved: dict[str, Reference] = {}  # what this process last wrote, per key
 
     async def save(self, reference: Reference, keys: Iterable[str]) -> None:
-        unique = list(dict.fromkeys(k for k in keys if k))
+        """Upsert `reference` under each key; keys whose reference is unchanged cost nothing
+        (every activity carries one, and it rarely changes)."""
+        unique = [k for k in dict.fromkeys(keys) if k and self._saved.get(k) != reference]
         if not unique:
             return
         async with self.sessions.begin() as session:
             for key in unique:
                 await session.execute(_upsert(session, key, reference))
+        self._saved.update(dict.fromkeys(unique, reference))
 
     async def get(self, key: str) -> Reference | None:
         async with self.sessions() as session:

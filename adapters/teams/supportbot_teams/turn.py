@@ -41,13 +41,17 @@ class TeamsBot:
         activity = turn_context.activity
         await self._remember(activity)
         event = to_event(activity)
+        if not is_card_action_invoke(activity):
+            if event is not None:  # stored before Teams hears 201; it runs right after
+                await self.sink.accept(event)
+            return
+        # A card action is answered with its outcome: stored, run, then answered.
         outcome = await self.sink(event) if event is not None else Outcome()
-        if is_card_action_invoke(activity):
-            body = self.invoke_body(event, outcome)
-            response = InvokeResponse(status=int(HTTPStatus.OK), body=body)
-            await turn_context.send_activity(
-                Activity(type=ActivityTypes.invoke_response, value=response)
-            )
+        body = self.invoke_body(event, outcome)
+        response = InvokeResponse(status=int(HTTPStatus.OK), body=body)
+        await turn_context.send_activity(
+            Activity(type=ActivityTypes.invoke_response, value=response)
+        )
 
     def invoke_body(self, event: AnyEvent | None, outcome: Outcome) -> dict[str, Any]:
         """The refreshed card when the desk updated the card acted on, else a message."""

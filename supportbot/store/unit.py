@@ -1,0 +1,39 @@
+"""One transaction per turn: a session factory that hands out the turn's own session.
+
+Services write with `async with sessions.begin() as s:` and read with `async with sessions()`.
+Bound to a turn (`TurnSessions`), both give the turn's session, already in its transaction:
+nothing commits until the turn does, and every read sees what the turn wrote so far.
+
+A write that fails part-way may leave the session half-changed. Failures the services raise
+before they change anything (refusals) are `expected`; any other failure inside a write marks
+the turn `tainted`, and the turn runner then throws the whole turn away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class TurnSessions:
+    def __init__(self, session: AsyncSession, *, expected: Callable[[BaseException], bool]) -> None:
+        self.session = session
+        self.tainted: BaseException | None = None
+        self._expected = expected
+
+    def begin(self) -> contextlib.AbstractAsyncContextManager[AsyncSession]:
+        return self._use(write=True)
+
+    def __call__(self) -> contextlib.AbstractAsyncContextManager[AsyncSession]:
+        return self._use(write=False)
+
+    @contextlib.asynccontextmanager
+    async def _use(self, *, write: bool) -> AsyncIterator[AsyncSession]:
+        try:
+            yield self.session
+        except BaseException as exc:
+            if write and self.tainted is None and not self._expected(exc):
+                self.tainted = exc
+            raise

@@ -27,7 +27,9 @@ def run(
     """Run a command's handler; turn what it raises into a message on stderr and an exit code."""
     try:
         _configure_logging(quiet_logs)
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+        return code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:

@@ -220,7 +220,8 @@ def test_a_closed_pipe_and_one_shot_commands_print_no_noise(tmp_path: Path) -> N
     config.write_text("database_url: sqlite+aiosqlite:///desk.db\n", encoding="utf-8")
     seeded = subprocess.run(
         [*SUPPORTBOT, "seed", "--config", str(config), "--history", "2d"],
-        capture_output=True, text=True, timeout=120, env=_env(tmp_path) | {"SUPPORTBOT_DATABASE_URL": ""},
+        capture_output=True, text=True, timeout=120,
+        env=_env(tmp_path) | {"SUPPORTBOT_DATABASE_URL": ""},
     )  # fmt: skip
     assert seeded.returncode == 0 and seeded.stderr == ""  # no Alembic INFO lines
     assert (tmp_path / "desk.db").exists()

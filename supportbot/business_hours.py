@@ -1,8 +1,11 @@
 """Business time: the one definition every SLA clock, acknowledgement and report uses.
 
-Working days are the configured weekdays minus holidays, each open from `start` to `end` in the
-desk's time zone (daylight saving handled by the zone). All functions take and return aware
-datetimes.
+Working days are the configured weekdays minus holidays (the country's public holidays and the
+configured extra dates), each open from `start` to `end` in the desk's time zone (daylight
+saving handled by the zone). A shift whose `end` is at or before its `start` runs overnight: it
+opens on its working day and closes on the next calendar day, so a day's window is at most 24
+hours long and overlaps only the day it opens on and the next one. All functions take and
+return aware datetimes.
 """
 
 from __future__ import annotations
@@ -14,27 +17,33 @@ from supportbot.config import BusinessHours
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HORIZON_DAYS = 366  # a calendar with no open day at all must not loop for ever
 ONE_DAY = timedelta(days=1)
+Window = tuple[datetime, datetime]
 
 
-def window(day: date, hours: BusinessHours) -> tuple[datetime, datetime] | None:
-    """The day's open hours in UTC, or None on a closed day."""
-    if WEEKDAYS[day.weekday()] not in hours.days or day in hours.holidays:
+def window(day: date, hours: BusinessHours) -> Window | None:
+    """The open hours of the shift that opens on `day`, in UTC, or None on a closed day."""
+    if WEEKDAYS[day.weekday()] not in hours.days or hours.is_holiday(day):
         return None
     opens = datetime.combine(day, hours.start, tzinfo=hours.zone).astimezone(UTC)
-    closes = datetime.combine(day, hours.end, tzinfo=hours.zone).astimezone(UTC)
+    closing_day = day + ONE_DAY if hours.overnight else day
+    closes = datetime.combine(closing_day, hours.end, tzinfo=hours.zone).astimezone(UTC)
     return (opens, closes) if closes > opens else None
 
 
 def is_open(at: datetime, hours: BusinessHours) -> bool:
-    """True when `at` falls inside business hours."""
-    span = window(at.astimezone(hours.zone).date(), hours)
-    return span is not None and span[0] <= at < span[1]
+    """True when `at` falls inside business hours (today's shift or last night's)."""
+    today = at.astimezone(hours.zone).date()
+    for day in (today - ONE_DAY, today):
+        span = window(day, hours)
+        if span is not None and span[0] <= at < span[1]:
+            return True
+    return False
 
 
 def add_business_time(start: datetime, amount: timedelta, hours: BusinessHours) -> datetime | None:
     """The moment `amount` of business time after `start` has elapsed (None: never open)."""
     left = amount
-    day = start.astimezone(hours.zone).date()
+    day = start.astimezone(hours.zone).date() - ONE_DAY  # last night's shift may still run
     for _ in range(HORIZON_DAYS):
         span = window(day, hours)
         if span is not None:
@@ -43,7 +52,7 @@ def add_business_time(start: datetime, amount: timedelta, hours: BusinessHours) 
                 if opens + left <= closes:
                     return opens + left
                 left -= closes - opens
-        day += timedelta(days=1)
+        day += ONE_DAY
     return None
 
 
@@ -56,16 +65,17 @@ class BusinessCalendar:
     """Business time for many intervals under one set of business hours (not thread-safe).
 
     Constant time per interval, which matters when a report settles tens of thousands of
-    tickets: it keeps a running total of business seconds at the start of each local day, so
-    elapsed business time is B(end) - B(start), where B(t) = total before t's day + the part of
-    t's own day's window that lies before t.
+    tickets: it keeps a running total of business seconds before each local day's shift, so
+    elapsed business time is B(end) - B(start), where B(t) = the total of the shifts opened
+    before yesterday + the parts of yesterday's and today's shifts that lie before t (only
+    those two can hold t, since a shift lasts at most a day).
     """
 
     def __init__(self, hours: BusinessHours) -> None:
         self.hours = hours
         self._zone = hours.zone
         self._before: dict[date, float] = {}  # business seconds from the anchor day to `day`
-        self._windows: dict[date, tuple[datetime, datetime] | None] = {}
+        self._windows: dict[date, Window | None] = {}
         self._first: date | None = None
         self._last: date | None = None
 
@@ -74,23 +84,24 @@ class BusinessCalendar:
             return 0.0
         return max(0.0, self._clock(end) - self._clock(start))
 
-    def window(self, day: date) -> tuple[datetime, datetime] | None:
-        """The day's open hours in UTC, or None on a closed day (cached)."""
+    def window(self, day: date) -> Window | None:
+        """The open hours of the shift opening on `day`, in UTC, or None (cached)."""
         if day not in self._windows:
             self._windows[day] = window(day, self.hours)
         return self._windows[day]
 
     def _clock(self, moment: datetime) -> float:
-        day = moment.astimezone(self._zone).date()
-        total = self._total_before(day)
-        window = self.window(day)
-        if window is not None and moment > window[0]:
-            total += (min(moment, window[1]) - window[0]).total_seconds()
+        yesterday = moment.astimezone(self._zone).date() - ONE_DAY
+        total = self._total_before(yesterday)
+        for day in (yesterday, yesterday + ONE_DAY):
+            span = self.window(day)
+            if span is not None and moment > span[0]:
+                total += (min(moment, span[1]) - span[0]).total_seconds()
         return total
 
     def _length(self, day: date) -> float:
-        window = self.window(day)
-        return 0.0 if window is None else (window[1] - window[0]).total_seconds()
+        span = self.window(day)
+        return 0.0 if span is None else (span[1] - span[0]).total_seconds()
 
     def _total_before(self, day: date) -> float:
         if self._first is None or self._last is None:

@@ -2,6 +2,7 @@
 
 Features and adapters add their own sub-commands: core feature packages through an
 `add_commands(subparsers)` function, adapters through the `supportbot.cli` entry-point group.
+Every sub-command accepts `--config PATH` after its name as well as before it.
 """
 
 from __future__ import annotations
@@ -12,18 +13,29 @@ import functools
 import importlib
 import logging
 import os
-import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import entry_points
+from importlib.metadata import PackageNotFoundError, entry_points, version
 from pathlib import Path
 
-from supportbot.config import Config, ConfigError, load_config
-from supportbot.store.migrate import MigrationError
-from supportbot.yamldoc import ProblemsError
+from supportbot import failures, intake_keys, starter
+from supportbot.config import Config, load_config, locate_config
 
-DEFAULT_CONFIG = Path("config/supportbot.yaml")
 FEATURE_CLIS = ("supportbot.workflows.cli", "supportbot.insights.cli")
 Handler = Callable[[argparse.Namespace], int]
+Subparsers = argparse._SubParsersAction  # argparse keeps the type private; it is stable
+
+SUMMARY = "supportbot: run your company's support desk inside team chat."
+START_HERE = """\
+start here:
+  supportbot demo                       the whole desk in your browser, on a fresh SQLite file
+  supportbot init mydesk                write a starter desk (config, workflows, knowledge)
+  supportbot --config mydesk/supportbot.yaml config check
+  supportbot --config mydesk/supportbot.yaml workflows test
+  supportbot --config mydesk/supportbot.yaml serve
+
+Every command takes --config PATH, before or after its name. Without it: $SUPPORTBOT_CONFIG,
+then ./config/supportbot.yaml, then ./supportbot.yaml. Relative paths inside the file are
+relative to the file. `supportbot COMMAND --help` tells more."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,62 +45,69 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    logging.basicConfig(
-        level=os.environ.get("SUPPORTBOT_LOG", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    try:
-        return handler(args)
-    except ConfigError as exc:
-        print(f"configuration error:\n{exc}", file=sys.stderr)
-        return 2
-    except ProblemsError as exc:  # workflow files, template catalogs
-        print(f"invalid file:\n{exc}", file=sys.stderr)
-        return 2
-    except MigrationError as exc:
-        print(f"database: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    return failures.run(handler, args, quiet_logs=getattr(args, "quiet_logs", True))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="supportbot", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        help="config file (default: $SUPPORTBOT_CONFIG or config/supportbot.yaml)",
+    parser = argparse.ArgumentParser(
+        prog="supportbot",
+        description=SUMMARY,
+        epilog=START_HERE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"supportbot {_version()}")
+    parser.add_argument("--config", type=Path, default=None, help="the desk's config file")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-    serve = sub.add_parser("serve", help="run the desk: adapters, intake API, /healthz, /metrics")
-    serve.add_argument("--host", default=os.environ.get("SUPPORTBOT_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("SUPPORTBOT_PORT", "8080")))
-    serve.set_defaults(handler=_serve)
-    demo = sub.add_parser("demo", help="the playground: a whole desk in the browser, on SQLite")
-    demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=8080)
-    demo.add_argument("--scenario", action="store_true", help="play a scripted story")
-    demo.add_argument("--history", default=None, help="seed history first, e.g. 90d")
-    demo.set_defaults(handler=_demo)
+    _serve_parser(sub)
+    _demo_parser(sub)
+    starter.add_commands(sub)
     db = sub.add_parser("db", help="database commands").add_subparsers(metavar="ACTION")
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db_upgrade)
     cfg = sub.add_parser("config", help="configuration commands").add_subparsers(metavar="ACTION")
     cfg.add_parser("check", help="validate the config file").set_defaults(handler=_config_check)
-    intake = sub.add_parser("intake", help="intake API keys").add_subparsers(metavar="ACTION")
-    add_key = intake.add_parser("add-key", help="create a bearer key (printed once)")
-    add_key.add_argument("name")
-    add_key.set_defaults(handler=_intake_add_key)
+    intake_keys.add_commands(sub, read_config)
     for module in FEATURE_CLIS:
         _extend(sub, functools.partial(importlib.import_module, module))
     for ep in entry_points(group="supportbot.cli"):
         _extend(sub, ep.load)
+    _config_everywhere(parser)
     return parser
 
 
-def _extend(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], load: Callable[[], object]
-) -> None:
+def _version() -> str:
+    try:
+        return version("supportbot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
+def _serve_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser("serve", help="run the desk: adapters, intake API, /healthz, /metrics")
+    serve.add_argument("--host", default=os.environ.get("SUPPORTBOT_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("SUPPORTBOT_PORT", "8080")))
+    serve.add_argument(
+        "--without-workflows",
+        action="store_true",
+        help="start even when the workflows folder holds no workflow (tickets are worked by hand)",
+    )
+    serve.set_defaults(handler=_serve, quiet_logs=False)
+
+
+def _demo_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
+    demo = sub.add_parser(
+        "demo", help="the playground: a whole desk in the browser, on a fresh SQLite file"
+    )
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8080)
+    demo.add_argument("--scenario", action="store_true", help="play a scripted story")
+    demo.add_argument("--history", default=None, help="seed history first, e.g. 90d")
+    demo.add_argument(
+        "--database", type=Path, default=None, help="the SQLite file (default ./supportbot-demo.db)"
+    )
+    demo.set_defaults(handler=_demo)
+
+
+def _extend(sub: Subparsers[argparse.ArgumentParser], load: Callable[[], object]) -> None:
     try:
         module = load()
     except ModuleNotFoundError as exc:
@@ -99,11 +118,23 @@ def _extend(
         add(sub)
 
 
+def _config_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Give every sub-command a `--config` of its own (`supportbot serve --config x.yaml`).
+
+    SUPPRESS as the default: when only the main parser's option is given, its value stays."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for child in dict.fromkeys(action.choices.values()):  # aliases repeat a parser
+            if "--config" not in child._option_string_actions:
+                child.add_argument(
+                    "--config", type=Path, default=argparse.SUPPRESS, help="the desk's config file"
+                )
+            _config_everywhere(child)
+
+
 def config_path(args: argparse.Namespace) -> Path | None:
-    explicit = args.config or os.environ.get("SUPPORTBOT_CONFIG")
-    if explicit:
-        return Path(explicit)
-    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
+    return locate_config(getattr(args, "config", None), os.environ)
 
 
 def read_config(args: argparse.Namespace) -> Config:
@@ -114,8 +145,10 @@ def _serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from supportbot.server import create_app
+    from supportbot.workflows.cli import require_workflows
 
     config = read_config(args)
+    require_workflows(config, config_path(args), allow_none=args.without_workflows)
     app = create_app(config, os.environ, migrate=True)
     web.run_app(app, host=args.host, port=args.port, print=_announce(args))
     return 0
@@ -133,20 +166,21 @@ def _announce(args: argparse.Namespace) -> Callable[[str], None]:
 def _demo(args: argparse.Namespace) -> int:
     from supportbot.playground.demo import run_demo
 
-    asyncio.run(
-        run_demo(
-            config_path(args) or DEFAULT_CONFIG, args.host, args.port, args.scenario, args.history
-        )
-    )
+    database = args.database or Path("supportbot-demo.db")
+    asyncio.run(run_demo(config_path(args), args.host, args.port, args.scenario, args.history,
+                         database=database))  # fmt: skip
     return 0
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     from supportbot.store.migrate import upgrade
+    from supportbot.store.readiness import prepare_schema, sqlite_file
 
     config = read_config(args)
-    asyncio.run(upgrade(config.database_url))
-    print(f"database is up to date: {_safe_url(config.database_url)}")
+    sqlite = sqlite_file(config.database_url) is not None
+    # On SQLite, prepare_schema migrates too, and says so plainly when the folder is missing.
+    asyncio.run((prepare_schema if sqlite else upgrade)(config.database_url))
+    print(f"database is up to date: {failures.safe_url(config.database_url)}")
     return 0
 
 
@@ -158,27 +192,3 @@ def _config_check(args: argparse.Namespace) -> int:
         f"{len(config.departments)} departments, {len(config.people)} people"
     )
     return 0
-
-
-def _intake_add_key(args: argparse.Namespace) -> int:
-    from supportbot.composition import build_desk
-    from supportbot.intake import add_key
-    from supportbot.server import prepare_database
-
-    async def run() -> str:
-        desk = build_desk(read_config(args), features=())
-        try:
-            await prepare_database(desk, migrate=True)
-            return await add_key(desk, args.name)
-        finally:
-            await desk.db.close()
-
-    key = asyncio.run(run())
-    print(f"intake key {args.name!r} (shown once; only its hash is stored):\n{key}")
-    return 0
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)

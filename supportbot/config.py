@@ -1,18 +1,32 @@
 """`config/supportbot.yaml`: the desk's teams, departments, people, channels and policies.
 
 Read once at start-up (never at import time) into frozen, validated objects. Every error names
-file, line and column. Environment variables override secrets and URLs (`SUPPORTBOT_DATABASE_URL`).
+file, line and column. Relative paths in the file (`workflows_dir`, `knowledge_dir`, an SQLite
+`database_url`) are relative to the file's own folder, so a command gives the same result from
+any working directory. Environment variables override secrets and URLs
+(`SUPPORTBOT_DATABASE_URL`, whose relative SQLite path stays relative to the working directory).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from datetime import date, time, timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from sqlalchemy.engine import make_url
 
 from supportbot import yamldoc
 from supportbot.durations import Duration
@@ -23,9 +37,27 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 PRIORITIES: tuple[Priority, ...] = ("P1", "P2", "P3", "P4")
 WORKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///supportbot.db"
+CONFIG_VARIABLE = "SUPPORTBOT_CONFIG"
+# Looked for in the working directory, in this order: a checkout's, then a `supportbot init` desk's.
+CONVENTIONAL_FILES = (Path("config/supportbot.yaml"), Path("supportbot.yaml"))
 
 # Platform name -> the id of a channel (or user, or group) on that platform.
 PlatformIds = dict[str, str]
+# Checks that need positions in the file run in `load_config`, not in the model validator.
+LOCATED_CHECKS = "located-checks"
+
+
+def _strict_flag(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(
+        f"{value!r} is not true or false (YAML 1.1 words such as on, off, yes and no are not "
+        "booleans here: write true or false)"
+    )
+
+
+# A boolean written as true/false only: `default: on` or `yes` is an error, not a silent true.
+Flag = Annotated[bool, BeforeValidator(_strict_flag)]
 
 
 class _Model(BaseModel):
@@ -38,7 +70,7 @@ class Team(_Model):
     name: str
     description: str = ""
     channel: PlatformIds = Field(default_factory=dict, description="defaults to support_channel")
-    default: bool = False
+    default: Flag = False
 
 
 class Department(_Model):
@@ -59,7 +91,7 @@ class Person(_Model):
     teams: list[str] = Field(default_factory=list)
     department: str | None = None
     email: str | None = None
-    on_duty: bool = True
+    on_duty: Flag = True
     identities: PlatformIds = Field(default_factory=dict)
 
 
@@ -80,11 +112,52 @@ class IntakeChannel(_Model):
 
 
 class BusinessHours(_Model):
+    """Open hours in the desk's zone. An `end` at or before `start` is a shift that ends the
+    next day (22:00–06:00 opens on the listed day and closes the morning after)."""
+
     timezone: str = "UTC"
+    country: str | None = Field(
+        default=None, description="ISO 3166 code (JP, US, DE…): its public holidays are closed"
+    )
+    subdivision: str | None = Field(default=None, description="a state or prefecture code")
     days: list[Weekday] = Field(default_factory=lambda: list(WORKDAYS))
     start: time = time(9, 0)
     end: time = time(18, 0)
-    holidays: list[date] = Field(default_factory=list)
+    holidays: list[date] = Field(
+        default_factory=list, description="extra closed days, beside the country's holidays"
+    )
+
+    @model_validator(mode="after")
+    def _known_country(self) -> BusinessHours:
+        if self.country is None:
+            if self.subdivision is not None:
+                raise ValueError("`subdivision` needs a `country`")
+            return self
+        self.national_holidays  # noqa: B018 - builds the calendar now, so errors surface here
+        return self
+
+    @cached_property
+    def national_holidays(self) -> Container[date]:
+        """The country's public holidays (empty without `country`), years filled on demand."""
+        if self.country is None:
+            return frozenset()
+        import holidays  # about 0.1 s to import: only desks that name a country pay it
+
+        try:
+            return holidays.country_holidays(self.country, subdiv=self.subdivision)
+        except NotImplementedError as exc:
+            raise ValueError(
+                f"no holiday calendar for {self.country!r}"
+                + (f" subdivision {self.subdivision!r}" if self.subdivision else "")
+                + " (use an ISO 3166 code such as JP, US or DE)"
+            ) from exc
+
+    def is_holiday(self, day: date) -> bool:
+        return day in self.holidays or day in self.national_holidays
+
+    @property
+    def overnight(self) -> bool:
+        return self.end <= self.start
 
     @field_validator("timezone")
     @classmethod
@@ -108,7 +181,7 @@ class SlaTarget(_Model):
 
 
 class Sla(_Model):
-    business_hours: bool = True
+    business_hours: Flag = True
     warn_at: float = Field(default=0.75, gt=0, lt=1)
     targets: dict[Priority, SlaTarget] = Field(default_factory=dict)
     tiers: dict[str, dict[Priority, SlaTarget]] = Field(default_factory=dict)
@@ -173,25 +246,23 @@ class Config(_Model):
     kudos: Kudos = Field(default_factory=Kudos)
     reopen_window: Duration = timedelta(days=7)
     intake_keys: list[IntakeKey] = Field(default_factory=list)
-    workflows_dir: str = "workflows"
+    workflows_dir: str = Field(default="workflows", description="relative to this file")
+    knowledge_dir: str = Field(default="knowledge", description="relative to this file")
     pipeline: Pipeline = Field(default_factory=Pipeline)
 
+    @field_validator("teams")
+    @classmethod
+    def _some_team(cls, value: list[Team]) -> list[Team]:
+        if not value:
+            raise ValueError("a desk needs at least one team (leave `teams` out for one team)")
+        return value
+
     @model_validator(mode="after")
-    def _references_resolve(self) -> Config:
-        teams = {t.name for t in self.teams}
-        departments = {d.name for d in self.departments}
-        people = {p.id for p in self.people}
-        problems: list[str] = []
-        for person in self.people:
-            problems += _unknown("team", person.teams, teams)
-            if person.department:
-                problems += _unknown("department", [person.department], departments)
-        for dept in self.departments:
-            problems += _unknown("person", dept.oncall, people)
-        for intake in self.intake_channels:
-            problems += _unknown("team", [intake.team] if intake.team else [], teams)
-        if problems:
-            raise ValueError("; ".join(problems))
+    def _consistent(self, info: ValidationInfo) -> Config:
+        if info.context and info.context.get(LOCATED_CHECKS):
+            return self  # load_config runs them itself, with positions
+        if problems := consistency_problems(self):
+            raise ValueError("; ".join(f"{yamldoc.format_path(p)}: {m}" for p, m in problems))
         return self
 
     # Look-ups used everywhere; small lists, so linear scans are fine and keep the model frozen.
@@ -221,40 +292,123 @@ class Config(_Model):
         return next((p for p in self.people if p.identities.get(platform) == user_id), None)
 
 
-def _unknown(kind: str, names: list[str], known: set[str]) -> list[str]:
-    from supportbot.yamldoc import did_you_mean
+Located = list[tuple[yamldoc.Path, str]]
 
-    return [f"unknown {kind} {n!r}{did_you_mean(n, known)}" for n in names if n not in known]
+
+def consistency_problems(config: Config) -> Located:
+    """What the single fields cannot say: names that must resolve, be unique, or be one."""
+    teams = {t.name for t in config.teams}
+    departments = {d.name for d in config.departments}
+    people = {p.id for p in config.people}
+    problems: Located = []
+    for i, person in enumerate(config.people):
+        problems += _unknown(("people", i, "teams"), "team", person.teams, teams)
+        if person.department:
+            path = ("people", i, "department")
+            named = [person.department]
+            problems += _unknown(path, "department", named, departments, listed=False)
+    for i, dept in enumerate(config.departments):
+        problems += _unknown(("departments", i, "oncall"), "person", dept.oncall, people)
+    for i, intake in enumerate(config.intake_channels):
+        named = [intake.team] if intake.team else []
+        path = ("intake_channels", i, "team")
+        problems += _unknown(path, "team", named, teams, listed=False)
+    problems += _duplicates("teams", "name", [t.name for t in config.teams])
+    problems += _duplicates("departments", "name", [d.name for d in config.departments])
+    problems += _duplicates("people", "id", [p.id for p in config.people])
+    problems += _duplicates("organizations", "name", [o.name for o in config.organizations])
+    defaults = [i for i, t in enumerate(config.teams) if t.default]
+    for i in defaults[1:]:
+        first = config.teams[defaults[0]].name
+        problems.append((("teams", i, "default"), f"team {first!r} is already the default"))
+    return problems
+
+
+def _unknown(
+    path: yamldoc.Path, kind: str, names: list[str], known: set[str], *, listed: bool = True
+) -> Located:
+    return [
+        ((*path, i) if listed else path, f"unknown {kind} {n!r}{yamldoc.did_you_mean(n, known)}")
+        for i, n in enumerate(names)
+        if n not in known
+    ]
+
+
+def _duplicates(key: str, field: str, names: list[str]) -> Located:
+    seen: dict[str, int] = {}
+    problems: Located = []
+    for i, name in enumerate(names):
+        if name in seen:
+            message = f"duplicate {field} {name!r} (first at {key}[{seen[name]}])"
+            problems.append(((key, i, field), message))
+        seen.setdefault(name, i)
+    return problems
 
 
 class ConfigError(yamldoc.ProblemsError):
     """The configuration file is missing or invalid."""
 
 
+def locate_config(explicit: Path | str | None, env: Mapping[str, str]) -> Path | None:
+    """The file a command reads: `--config`, else `$SUPPORTBOT_CONFIG`, else the first of
+    `CONVENTIONAL_FILES` in the working directory; None means the built-in defaults."""
+    if chosen := explicit or env.get(CONFIG_VARIABLE):
+        return Path(chosen)
+    return next((path for path in CONVENTIONAL_FILES if path.is_file()), None)
+
+
 def load_config(path: Path | str | None, env: Mapping[str, str]) -> Config:
-    """Load and validate the config file (defaults when `path` is None); apply env overrides."""
-    data: dict[str, object] = {}
-    doc = yamldoc.Document(str(path or "<defaults>"), {})
-    if path is not None:
-        file = Path(path)
-        try:
-            text = file.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                [yamldoc.Problem(str(file), 1, 1, "", f"cannot read: {exc.strerror}")]
-            ) from exc
-        try:
-            doc = yamldoc.load(text, str(file))
-        except yamldoc.ProblemsError as exc:
-            raise ConfigError(exc.problems) from exc
-        if doc.data is not None and not isinstance(doc.data, dict):
-            raise ConfigError([doc.problem((), "the file must be a mapping of settings")])
-        data = dict(doc.data or {})
-    if url := env.get("SUPPORTBOT_DATABASE_URL"):
-        data["database_url"] = url
-    if url := env.get("SUPPORTBOT_PUBLIC_URL"):
-        data["public_url"] = url
+    """Load and validate the config file (defaults when `path` is None); apply env overrides.
+
+    Relative paths are made absolute: against the file's folder, or the working directory
+    when there is no file (or for a URL from the environment)."""
+    doc = _read(Path(path)) if path is not None else yamldoc.Document("<defaults>", {})
+    base = Path(path).resolve().parent if path is not None else Path.cwd()
+    data: dict[str, Any] = dict(doc.data or {})
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data, context={LOCATED_CHECKS: True})
     except ValidationError as exc:
         raise ConfigError(yamldoc.validation_problems(exc, doc, model=Config)) from exc
+    if problems := consistency_problems(config):
+        raise ConfigError([doc.problem(where, message) for where, message in problems])
+    update: dict[str, Any] = {
+        "workflows_dir": str((base / config.workflows_dir).resolve()),
+        "knowledge_dir": str((base / config.knowledge_dir).resolve()),
+        "database_url": sqlite_beside(config.database_url, base),
+    }
+    if url := env.get("SUPPORTBOT_DATABASE_URL"):
+        update["database_url"] = sqlite_beside(url, Path.cwd())
+    if url := env.get("SUPPORTBOT_PUBLIC_URL"):
+        update["public_url"] = url
+    return config.model_copy(update=update)
+
+
+def _read(file: Path) -> yamldoc.Document:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError([yamldoc.Problem(str(file), 1, 1, "", f"cannot read: {reason}")]) from exc
+    try:
+        doc = yamldoc.load(text, str(file))
+    except yamldoc.ProblemsError as exc:
+        raise ConfigError(exc.problems) from exc
+    if doc.data is not None and not isinstance(doc.data, dict):
+        raise ConfigError([doc.problem((), "the file must be a mapping of settings")])
+    return doc
+
+
+def sqlite_beside(url: str, base: Path) -> str:
+    """An SQLite URL whose relative file path is made absolute against `base`; others as they
+    are (`sqlite:///desk.db` → `sqlite:////etc/supportbot/desk.db`)."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return url
+    database = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not database:
+        return url
+    if database == ":memory:" or database.startswith("file:") or Path(database).is_absolute():
+        return url
+    absolute = str((base / database).resolve())
+    return parsed.set(database=absolute).render_as_string(hide_password=False)

@@ -6,9 +6,18 @@ import re
 from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainSerializer
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|s)")
+# What `parse_duration` accepts, for editors (JSON Schema patterns are ECMA-262 regexes).
+PATTERN = r"^\s*(\d+(\.\d+)?\s*[wdhms]\s*)+$"
+JSON_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": PATTERN, "examples": ["90s", "30m", "1h30m", "3d", "2w"]},
+        {"type": "number", "description": "seconds"},
+    ],
+    "description": "a duration: 90s, 30m, 1h30m, 3d, 2w (or a number of seconds)",
+}
 _UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 
 
@@ -42,4 +51,5 @@ Duration = Annotated[
     timedelta,
     BeforeValidator(_coerce),
     PlainSerializer(format_duration, return_type=str, when_used="json"),
+    WithJsonSchema(JSON_SCHEMA),
 ]

@@ -16,12 +16,13 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from supportbot import markup, yamldoc
-from supportbot.durations import format_duration
+from supportbot import formats, markup, yamldoc
+from supportbot.durations import parse_duration
 
 LOCALES = ("en", "ja")
 FALLBACK_LOCALE = "en"
 PACKAGE_CATALOGS = Path(__file__).parent / "templates"
+LOCALE_VARIABLE = "_locale"  # the language the template is written in, for the filters
 
 
 class TemplateError(Exception):
@@ -60,6 +61,20 @@ def load_catalog(folders: Iterable[Path]) -> Catalog:
     return Catalog(sources)
 
 
+@jinja2.pass_context
+def _duration(context: jinja2.runtime.Context, value: Any) -> str:
+    """`{{ first_response | duration }}`: `4 hours` / `4 時間` (a timedelta, seconds or "4h")."""
+    if isinstance(value, str):
+        value = parse_duration(value)
+    return formats.duration(value, context.get(LOCALE_VARIABLE))
+
+
+@jinja2.pass_context
+def _plural(context: jinja2.runtime.Context, n: Any, one: str, other: str) -> str:
+    """`{{ answered | plural("answer", "answers") }}`: `1 answer`, `3 answers` (by Babel)."""
+    return formats.count(int(n), one, other, context.get(LOCALE_VARIABLE))
+
+
 def _finalize(value: Any) -> Any:
     if value is None:
         return ""
@@ -79,7 +94,8 @@ class Templates:
         self._env.filters["mention"] = markup.mention
         self._env.filters["group"] = markup.group_mention
         self._env.filters["bold"] = markup.bold
-        self._env.filters["duration"] = format_duration
+        self._env.filters["duration"] = _duration
+        self._env.filters["plural"] = _plural
         self._env.filters["link"] = lambda url, label: markup.link(str(label), str(url))
         self._compiled: dict[tuple[str, str], jinja2.Template] = {}
 
@@ -92,13 +108,13 @@ class Templates:
 
     def render(self, template_name: str, locale: str | None = None, /, **values: Any) -> str:
         """Render a template in `locale` (English when the locale lacks it) to neutral markup."""
-        template = self._template(template_name, locale or FALLBACK_LOCALE)
+        template, written_in = self._template(template_name, locale or FALLBACK_LOCALE)
         try:
-            return template.render(**values).strip()
+            return template.render(**values, **{LOCALE_VARIABLE: written_in}).strip()
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template {template_name!r} failed: {exc}") from exc
 
-    def _template(self, name: str, locale: str) -> jinja2.Template:
+    def _template(self, name: str, locale: str) -> tuple[jinja2.Template, str]:
         if locale not in LOCALES:
             locale = FALLBACK_LOCALE
         if locale not in self.catalog.sources or name not in self.catalog.sources[locale]:
@@ -112,4 +128,4 @@ class Templates:
                 self._compiled[key] = self._env.from_string(source)
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateError(f"template {name!r} line {exc.lineno}: {exc.message}") from exc
-        return self._compiled[key]
+        return self._compiled[key], locale

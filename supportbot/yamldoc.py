@@ -64,7 +64,12 @@ def format_path(path: Path) -> str:
     return out
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it: ten times faster, with the same marks and resolvers
+# (scenario runs and template catalogs parse hundreds of files).
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader whose booleans are only true/false: `on`, `yes`, `no` stay strings."""
 
 

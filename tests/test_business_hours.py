@@ -44,3 +44,44 @@ def test_business_seconds_counts_only_the_overlap() -> None:
 def test_a_calendar_with_no_open_day_gives_no_deadline() -> None:
     never = BusinessHours(timezone="UTC", days=[])
     assert add_business_time(datetime(2026, 1, 1, tzinfo=UTC), timedelta(hours=1), never) is None
+
+
+NIGHTS = BusinessHours(timezone="UTC", start=time(22), end=time(6), days=["mon", "tue"])
+
+
+def utc(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)  # 16 November 2026 is a Monday
+
+
+def test_an_overnight_shift_opens_on_its_day_and_closes_the_next_morning() -> None:
+    assert is_open(utc(16, 23), NIGHTS)  # Monday night
+    assert is_open(utc(17, 3), NIGHTS)  # Tuesday 03:00 is still Monday's shift
+    assert not is_open(utc(17, 6), NIGHTS)  # closing time is exclusive
+    assert not is_open(utc(16, 3), NIGHTS)  # Sunday's shift does not exist
+    assert is_open(utc(18, 5), NIGHTS)  # Tuesday's shift runs into Wednesday
+    assert not is_open(utc(18, 23), NIGHTS)  # no Wednesday shift
+
+
+def test_overnight_business_time_counts_across_midnight() -> None:
+    # Monday 21:00 + 3h: opens 22:00, so 01:00 on Tuesday.
+    assert add_business_time(utc(16, 21), timedelta(hours=3), NIGHTS) == utc(17, 1)
+    # Tuesday 05:00 + 2h: 1h of Monday's shift, then Tuesday 22:00 + 1h.
+    assert add_business_time(utc(17, 5), timedelta(hours=2), NIGHTS) == utc(17, 23)
+    # Monday 12:00 → Wednesday 12:00: two whole 8-hour shifts.
+    assert business_seconds(utc(16, 12), utc(18, 12), NIGHTS) == 16 * 3600
+    assert business_seconds(utc(17, 2), utc(17, 23), NIGHTS) == 5 * 3600  # 4h + 1h
+
+
+def test_a_shift_from_midnight_to_midnight_is_open_all_day() -> None:
+    always = BusinessHours(timezone="UTC", start=time(0), end=time(0))
+    assert business_seconds(utc(16, 0), utc(21, 0), always) == 5 * 86400
+
+
+def test_the_countrys_public_holidays_are_closed_beside_the_configured_dates() -> None:
+    japan = BusinessHours(timezone="Asia/Tokyo", country="JP", holidays=[date(2026, 12, 31)])
+    assert not is_open(jst(3, 10), japan)  # Tuesday 3 November: Culture Day
+    assert not is_open(jst(23, 10), japan)  # Monday 23 November: Labour Thanksgiving Day
+    assert is_open(jst(24, 10), japan)
+    assert not is_open(jst(31, 10, month=12), japan)  # the company's own closed day
+    # Friday 20 Nov 17:00 + 2h skips the weekend and the Monday holiday: Tuesday 10:00.
+    assert add_business_time(jst(20, 17), timedelta(hours=2), japan) == jst(24, 10)

@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from supportbot.config import Config, ConfigError, load_config
+from supportbot import usage
+from supportbot.config import Config, ConfigError, load_config, locate_config
 from supportbot.durations import parse_duration
 from supportbot.insights import forecast_render, render_html, render_text
 from supportbot.insights.build import STEPS, compute_metrics
@@ -25,9 +26,8 @@ from supportbot.insights.period import Filters, PeriodError, parse_period
 from supportbot.insights.reader import open_reader
 from supportbot.insights.seed import SeedError, seed_history
 from supportbot.store.db import open_database
-from supportbot.store.migrate import upgrade
+from supportbot.store.readiness import prepare_schema, require_schema
 
-DEFAULT_CONFIG = Path("config/supportbot.yaml")
 FORMATS = ("table", "csv", "json", "html")
 Subparsers = Any  # argparse's _SubParsersAction is private; its type is not worth importing
 
@@ -79,9 +79,7 @@ def _seed_parser(p: argparse.ArgumentParser) -> None:
 
 def load(args: argparse.Namespace) -> Config:
     """The config the main CLI would read (`--config`, $SUPPORTBOT_CONFIG, the default file)."""
-    explicit = getattr(args, "config", None) or os.environ.get("SUPPORTBOT_CONFIG")
-    path = Path(explicit) if explicit else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
-    return load_config(path, os.environ)
+    return load_config(locate_config(getattr(args, "config", None), os.environ), os.environ)
 
 
 def _guarded(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -121,7 +119,7 @@ class ProgressBar:
             self.stream.flush()
 
 
-class UsageError(Exception):
+class UsageError(usage.UsageError):
     """An option's value is not usable; the message names the option."""
 
 
@@ -154,6 +152,7 @@ def run_report(args: argparse.Namespace) -> int:
     bar = ProgressBar(labels("progress"), STEPS)
 
     async def build() -> Any:
+        await require_schema(config.database_url)  # never an empty file, never "no such table"
         db = open_reader(config.database_url)
         try:
             async with db.sessions() as session:
@@ -197,6 +196,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     zone = config.business_hours.zone
 
     async def build() -> Any:
+        await require_schema(config.database_url)
         db = open_reader(config.database_url)
         try:
             async with db.sessions() as session:
@@ -223,9 +223,9 @@ def run_seed(args: argparse.Namespace) -> int:
     bar = ProgressBar("seed", days)
 
     async def fill() -> Any:
+        await prepare_schema(config.database_url)  # a fresh desk gets its schema, as in `serve`
         db = open_database(config.database_url)
         try:
-            await upgrade(db.url)  # a fresh desk gets its schema, as `serve` would
             async with db.sessions() as session:
                 return await seed_history(
                     session, config, days=days, now=datetime.now(UTC), per_day=args.per_day,

@@ -2,7 +2,10 @@
 
 Method: an hour-of-week profile scaled by a linear trend.
   1. Count tickets per hour over the last `history_weeks` whole weeks before the start
-     (one aggregate query; hours are then placed on the desk's local week).
+     (one aggregate query; hours are then placed on the desk's local week). Only complete weeks
+     count: a week that began before the desk's first ticket is partial (the desk opened during
+     it), and its low total would read as growth. A desk younger than a week uses what it has,
+     with no trend.
   2. Profile: for each of the 168 hours of the week, the mean count across those weeks.
   3. Trend: fit a least-squares line through the weekly totals and extrapolate it to each
      coming week; the forecast for an hour is profile × (extrapolated total / mean total).
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.insights import erlang
@@ -93,7 +97,9 @@ def fit_line(values: Sequence[float]) -> tuple[float, float]:
     return mean_y - slope * mean_x, slope
 
 
-def project(grid: Sequence[Sequence[int]], weeks_ahead: int) -> tuple[list[list[float]], float]:
+def project(
+    grid: Sequence[Sequence[int]], weeks_ahead: int, *, trend: bool = True
+) -> tuple[list[list[float]], float]:
     """Per coming week, expected tickets per hour-of-week slot; and the trend per week."""
     n = len(grid)
     if n == 0:
@@ -101,7 +107,7 @@ def project(grid: Sequence[Sequence[int]], weeks_ahead: int) -> tuple[list[list[
     profile = [sum(week[s] for week in grid) / n for s in range(WEEK_HOURS)]
     totals = [sum(week) for week in grid]
     mean_total = sum(totals) / n
-    a, b = fit_line(totals)
+    a, b = fit_line(totals) if trend else (mean_total, 0.0)
     out = []
     for k in range(weeks_ahead):
         predicted = max(0.0, a + b * (n + k))
@@ -111,12 +117,28 @@ def project(grid: Sequence[Sequence[int]], weeks_ahead: int) -> tuple[list[list[
 
 
 def build_forecast(
-    counts: Mapping[datetime, int], start: datetime, settings: ForecastSettings, zone: ZoneInfo
+    counts: Mapping[datetime, int],
+    start: datetime,
+    settings: ForecastSettings,
+    zone: ZoneInfo,
+    opened: datetime | None = None,
 ) -> Forecast:
+    """`opened`: the desk's first ticket, when known; weeks that began before it are dropped
+    (without it, only the empty weeks before the first counted hour are)."""
     grid = weekly_buckets(counts, start, settings.history_weeks, zone)
-    while grid and sum(grid[0]) == 0:  # a young desk: skip the empty weeks before it opened
-        grid.pop(0)
-    weeks, trend = project(grid, settings.weeks)
+    complete = grid
+    if opened is not None:
+        first_start = start - timedelta(weeks=settings.history_weeks)
+        complete = [w for i, w in enumerate(grid) if first_start + timedelta(weeks=i) >= opened]
+    else:
+        while complete and sum(complete[0]) == 0:  # a young desk: skip the weeks before it
+            complete = complete[1:]
+    if complete:
+        grid = complete
+        weeks, trend = project(grid, settings.weeks)
+    else:  # younger than a week: the partial weeks' profile, and no trend to speak of
+        grid = [w for w in grid if sum(w)]
+        weeks, trend = project(grid, settings.weeks, trend=False)
     hours = []
     for i in range(settings.weeks * WEEK_HOURS):
         moment = start + i * HOUR
@@ -140,4 +162,5 @@ async def forecast(
     start = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     history = Period(start - timedelta(weeks=settings.history_weeks), start)
     rows = await hourly_counts(session, in_period(Ticket.created_at, history))
-    return build_forecast(dict(rows), start, settings, zone)
+    opened = await session.scalar(select(func.min(Ticket.created_at)))
+    return build_forecast(dict(rows), start, settings, zone, opened)

@@ -7,9 +7,10 @@ import io
 import json
 from zoneinfo import ZoneInfo
 
+from supportbot import formats
 from supportbot.insights import svg
 from supportbot.insights.forecast import Forecast
-from supportbot.insights.labels import Labels, duration, percent
+from supportbot.insights.labels import Labels, percent
 from supportbot.insights.render_html import figure, html_table, page
 from supportbot.insights.render_text import table
 from supportbot.insights.sections import Section
@@ -33,8 +34,8 @@ def _header(f: Forecast, t: Labels) -> list[str]:
         t("forecast.title", since=f"{f.start.astimezone(zone):%Y-%m-%d %H:%M}",
           until=f"{end.astimezone(zone):%Y-%m-%d %H:%M}", zone=f.zone),
         t("forecast.method", weeks=f.history_weeks_used, trend=f"{f.trend_per_week:+.1f}",
-          level=percent(s.service_level), target=duration(s.within_seconds),
-          aht=duration(s.aht_seconds)),
+          level=percent(s.service_level), target=formats.duration(s.within_seconds, t.locale),
+          aht=formats.duration(s.aht_seconds, t.locale)),
     ]  # fmt: skip
 
 
@@ -94,4 +95,4 @@ def forecast_html(f: Forecast, t: Labels) -> str:
         labels,
     )
     body = f"<div>{figure(t('forecast.chart'), chart)}</div>" + html_table(_section(f, t))
-    return page(title, meta, body)
+    return page(title, meta, body, lang=t.locale)

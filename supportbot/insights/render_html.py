@@ -24,10 +24,11 @@ th{text-align:left;background:#fafafa} td.n{text-align:right;font-variant-numeri
 """
 
 
-def page(title: str, meta: list[str], body: str) -> str:
+def page(title: str, meta: list[str], body: str, *, lang: str) -> str:
+    """One HTML document; `lang` lets browsers and screen readers pick Japanese fonts and voice."""
     metas = "".join(f'<p class="meta">{escape(line)}</p>' for line in meta)
     return (
-        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{CSS}</style></head>"
         f"<body><h1>{escape(title)}</h1>{metas}{body}</body></html>\n"
     )
@@ -80,4 +81,4 @@ def charts(m: Metrics, t: Labels) -> str:
 def render_html(m: Metrics, t: Labels, desk: str) -> str:
     title, *meta = header_lines(m, t, desk)
     tables = "".join(html_table(s) for s in report_sections(m, t))
-    return page(title, meta, charts(m, t) + tables)
+    return page(title, meta, charts(m, t) + tables, lang=t.locale)

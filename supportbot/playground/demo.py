@@ -1,8 +1,9 @@
 """`supportbot demo`: the desk with the playground on SQLite, optionally playing a story.
 
-The CLI calls `run_demo`; it runs until cancelled (Ctrl-C). The config is the default one (or
-the given file) with the playground filled in where it says nothing about it, so a fresh clone
-shows a working workspace: channels, people to act as, and the default workflows.
+The CLI calls `run_demo`; it runs until cancelled (Ctrl-C). The config is the given file (or the
+one in the working directory, or else the demo desk the package carries) with the playground
+filled in where it says nothing about it, so a fresh clone or a bare `pip install` shows a
+working workspace: channels, people to act as, and the default workflows.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from supportbot.durations import parse_duration
 from supportbot.playground import PLAYGROUND, PlaygroundPlugin
 from supportbot.playground.personas import PLATFORM
 from supportbot.playground.scenario import StoryError, play
+from supportbot.starter import demo_config as bundled_demo_config
 
 log = logging.getLogger(__name__)
-DEFAULT_CONFIG = Path("config/supportbot.yaml")
 STORY_PAUSE = 2.5  # seconds between the story's steps, so a visitor can follow
 
 
@@ -34,16 +35,18 @@ async def run_demo(
     port: int = 8080,
     scenario: bool = False,
     history: str | None = None,
+    *,
+    database: Path | None = None,
 ) -> None:
-    """Serve the playground until cancelled, on a fresh SQLite database in a temporary folder.
+    """Serve the playground until cancelled, on a fresh SQLite database: `database` (replaced
+    if it exists), or a file in a temporary folder.
 
     `history` (e.g. "90d") seeds that much realistic past activity first, so reports and
     leaderboards have something to show; `scenario` plays the scripted story once.
     """
     with tempfile.TemporaryDirectory(prefix="supportbot-demo-") as scratch:
-        config = demo_config(
-            _load(config_path), Path(scratch) / "demo.db", _config_dir(config_path)
-        )
+        file = _fresh(database) if database is not None else Path(scratch) / "demo.db"
+        config = demo_config(_load(config_path), file)
         clock = DemoClock()
         runner = web.AppRunner(_create_app(config, clock))
         await runner.setup()  # runs the migrations and syncs the config's people
@@ -52,6 +55,8 @@ async def run_demo(
                 await _seed(runner.app, config, parse_duration(history).days)
             await web.TCPSite(runner, host, port).start()
             print(f"Playground: http://{host}:{port}/playground", flush=True)
+            if database is not None:
+                print(f"(a fresh demo database: {file})", flush=True)
             if scenario:
                 await _play_story(runner.app, clock)
             await asyncio.Event().wait()  # until the CLI cancels us
@@ -71,12 +76,15 @@ async def _seed(app: web.Application, config: Config, days: int) -> None:
 
 
 def _load(config_path: str | Path | None) -> Config:
-    path = Path(config_path) if config_path else DEFAULT_CONFIG
-    return load_config(path if path.exists() or config_path else None, os.environ)
+    return load_config(config_path or bundled_demo_config(), os.environ)
 
 
-def _config_dir(config_path: str | Path | None) -> Path:
-    return (Path(config_path) if config_path else DEFAULT_CONFIG).resolve().parent
+def _fresh(database: Path) -> Path:
+    """`database` made absolute, with any earlier demo's file (and its WAL files) removed."""
+    file = database.resolve()
+    for stale in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    return file
 
 
 class DemoClock:
@@ -109,7 +117,7 @@ async def _play_story(app: web.Application, clock: DemoClock) -> None:
         print(f"the scripted story stopped: {exc}", file=sys.stderr, flush=True)
 
 
-def demo_config(config: Config, database: Path, config_dir: Path) -> Config:
+def demo_config(config: Config, database: Path) -> Config:
     """The config with SQLite, absolute workflow paths and the playground's channels and people.
 
     Only what the config leaves unsaid is filled in: a config that already names playground
@@ -117,7 +125,7 @@ def demo_config(config: Config, database: Path, config_dir: Path) -> Config:
     """
     data = config.model_dump()
     data["database_url"] = f"sqlite+aiosqlite:///{database}"
-    data["workflows_dir"] = str(_workflows_dir(config.workflows_dir, config_dir))
+    data["workflows_dir"] = str(Path(config.workflows_dir).resolve())
     data["support_channel"] = {PLATFORM: "support", **config.support_channel}
     data["kudos_channel"] = {PLATFORM: "kudos", **config.kudos_channel}
     for dept in data["departments"]:
@@ -131,12 +139,3 @@ def demo_config(config: Config, database: Path, config_dir: Path) -> Config:
     for org in data["organizations"][:1]:
         org["platform_ids"] = {PLATFORM: org["name"].lower(), **org["platform_ids"]}
     return Config.model_validate(data)
-
-
-def _workflows_dir(configured: str, config_dir: Path) -> Path:
-    """`workflows` relative to the working directory, else next to the config's folder."""
-    for base in (Path.cwd(), config_dir.parent, config_dir):
-        candidate = (base / configured).resolve()
-        if candidate.is_dir():
-            return candidate
-    return Path(configured).resolve()

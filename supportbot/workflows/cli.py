@@ -1,7 +1,9 @@
-"""`supportbot workflows validate | schema | test | replay`; problems become exit codes here.
+"""`supportbot workflows validate | schema | reference | test | replay`; problems become exit
+codes here.
 
 The main CLI calls `add_commands(subparsers)`; each command stores `handler(args) -> int`
-(also as `func`).
+(also as `func`). Every command refuses a workflows folder that is missing or holds no
+workflow, naming the config key to fix: running scenarios against nothing reads as failures.
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from supportbot.config import Config, ConfigError, load_config
+from supportbot.config import Config, ConfigError, load_config, locate_config
 from supportbot.durations import parse_duration
-from supportbot.workflows.jsonschema import workflow_schema
-from supportbot.workflows.loader import load_workflows, references_for
+from supportbot.formats import count
+from supportbot.usage import UsageError
+from supportbot.workflows.jsonschema import scenario_schema, workflow_schema
+from supportbot.workflows.loader import LoadResult, load_workflows, references_for
 from supportbot.workflows.registry import default_registry
-from supportbot.yamldoc import Problem
-
-DEFAULT_CONFIG = Path("config/supportbot.yaml")
+from supportbot.yamldoc import Problem, ProblemsError
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,7 +35,12 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     validate.add_argument("paths", nargs="*", type=Path, help="files or folders (default: config)")
     validate.set_defaults(handler=validate_command, func=validate_command)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of workflow files")
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of workflow files (or of scenario files)"
+    )
+    schema.add_argument(
+        "--scenarios", action="store_true", help="the schema of workflows/scenarios/*.yaml"
+    )
     schema.set_defaults(handler=schema_command, func=schema_command)
 
     ref = commands.add_parser("reference", help="print triggers, conditions and actions (Markdown)")
@@ -52,17 +59,49 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         sub.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config file")
 
 
+def _config_path(args: argparse.Namespace) -> Path | None:
+    return locate_config(getattr(args, "config", None), os.environ)
+
+
 def _config(args: argparse.Namespace) -> Config:
-    path = getattr(args, "config", None) or os.environ.get("SUPPORTBOT_CONFIG")
-    if path is None and DEFAULT_CONFIG.is_file():
-        path = DEFAULT_CONFIG
-    return load_config(path, os.environ)
+    return load_config(_config_path(args), os.environ)
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
     for problem in sorted(problems, key=lambda p: (p.file, p.line, p.column)):
         print(problem, file=sys.stderr)
-    print(f"{len(problems)} problem(s)", file=sys.stderr)
+    print(count(len(problems), "problem", "problems"), file=sys.stderr)
+
+
+def require_workflows(config: Config, source: Path | None, *, allow_none: bool = False) -> int:
+    """How many workflows `workflows_dir` holds; raise UsageError when there is no such folder,
+    or (unless `allow_none`) when it holds none; raise ProblemsError when they are invalid."""
+    folder = Path(config.workflows_dir)
+    key = f"workflows_dir in {source}" if source else "the default: no config file was found"
+    if not folder.is_dir():
+        raise UsageError(
+            f"there is no workflows folder at {folder} ({key}): point workflows_dir at your "
+            "workflow files, relative to the config file, or write a starter desk with "
+            "`supportbot init DIR`"
+        )
+    result = _load(config, [folder])
+    if result.workflows is None:
+        raise ProblemsError(result.problems)
+    found = len(result.workflows.workflows)
+    if found == 0 and not allow_none:
+        raise UsageError(
+            f"{folder} holds no workflows ({key}): without them the desk opens tickets and "
+            "nothing else happens (no triage, SLA clocks or CSAT). Point workflows_dir at your "
+            "workflow files, or pass --without-workflows to run without any"
+        )
+    return found
+
+
+def _load(config: Config, paths: list[Path]) -> LoadResult:
+    folder = paths[0] if paths[0].is_dir() else paths[0].parent
+    refs, problems = references_for(config, folder)
+    result = load_workflows(paths, registry=default_registry(), refs=refs)
+    return LoadResult(None, (*problems, *result.problems)) if problems else result
 
 
 def validate_command(args: argparse.Namespace) -> int:
@@ -71,22 +110,22 @@ def validate_command(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         _print_problems(exc.problems)
         return 2
+    if not args.paths:
+        require_workflows(config, _config_path(args), allow_none=True)
     paths: list[Path] = args.paths or [Path(config.workflows_dir)]
-    folder = paths[0] if paths[0].is_dir() else paths[0].parent
-    refs, problems = references_for(config, folder)
-    result = load_workflows(paths, registry=default_registry(), refs=refs)
-    problems += result.problems
-    if problems:
-        _print_problems(problems)
+    result = _load(config, paths)
+    if result.workflows is None:
+        _print_problems(result.problems)
         return 1
-    assert result.workflows is not None
-    count, files = len(result.workflows.workflows), len(result.workflows.files)
-    print(f"ok: {count} workflow(s) in {files} file(s)")
+    workflows, files = len(result.workflows.workflows), len(result.workflows.files)
+    print(f"ok: {count(workflows, 'workflow', 'workflows')} in {count(files, 'file', 'files')}")
     return 0
 
 
 def schema_command(args: argparse.Namespace) -> int:
-    print(json.dumps(workflow_schema(default_registry()), indent=2, ensure_ascii=False))
+    registry = default_registry()
+    schema = scenario_schema() if args.scenarios else workflow_schema(registry)
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -107,12 +146,18 @@ def test_command(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         _print_problems(exc.problems)
         return 2
+    require_workflows(config, _config_path(args))
     directory = Path(config.workflows_dir)
     paths = _scenario_files(args.paths or [directory / "scenarios"])
+    if not paths:
+        raise UsageError(
+            f"no scenario files in {directory / 'scenarios'}: write one (see "
+            "`supportbot workflows schema --scenarios`), or name files to run"
+        )
     try:
         results, problems = asyncio.run(run_files(paths, config, directory))
-    except Exception as exc:  # invalid workflows raise with their problems listed
-        print(exc, file=sys.stderr)
+    except ProblemsError as exc:  # invalid workflows or templates, each problem listed
+        _print_problems(exc.problems)
         return 1
     if problems:
         _print_problems(problems)
@@ -122,7 +167,7 @@ def test_command(args: argparse.Namespace) -> int:
         for failure in r.failures:
             print(f"       {failure}")
     failed = sum(not r.ok for r in results)
-    print(f"{len(results) - failed} passed, {failed} failed")
+    print(f"{len(results) - failed} passed, {failed} failed")  # pytest's wording, plural-free
     return 1 if failed or not results else 0
 
 
@@ -145,6 +190,7 @@ def replay_command(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
+    require_workflows(config, _config_path(args))
     return asyncio.run(replay(config, Path(config.workflows_dir), since, sys.stdout))
 
 

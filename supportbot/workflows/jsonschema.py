@@ -1,4 +1,11 @@
-"""`supportbot workflows schema`: a JSON Schema editors use to complete and check files."""
+"""`supportbot workflows schema [--scenarios]`: JSON Schemas editors use to complete and check
+workflow files and scenario files.
+
+The schemas say what the loader accepts, no more and no less: a step's `with:` is required only
+when its action has a required parameter, and durations are the loader's `30m`, `1h30m`, not
+ISO 8601. Wire one into VS Code (Red Hat's YAML extension) or any YAML language server with a
+first line in the file, e.g. `# yaml-language-server: $schema=../workflows.schema.json`.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +17,26 @@ from supportbot.happenings import TRIGGERS
 from supportbot.workflows.registry import Registry
 
 CONDITION_REF = {"$ref": "#/$defs/Condition"}
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+WORKFLOWS_ID = "urn:supportbot:schema:workflow-file:1"
+SCENARIOS_ID = "urn:supportbot:schema:scenario-file:1"
 
 
 def workflow_schema(registry: Registry) -> dict[str, Any]:
     steps: list[Any] = []
     for spec in registry.actions:
+        needs_params = any(f.is_required() for f in spec.params.model_fields.values())
+        with_field: Any = (
+            (spec.params, Field(alias="with"))
+            if needs_params  # `- action: plan_sla` alone is a whole step
+            else (spec.params | None, Field(default=None, alias="with"))
+        )
         step_model = create_model(
             f"Step_{spec.name}",
             __config__=ConfigDict(extra="forbid", populate_by_name=True, title=spec.name),
             __doc__=spec.doc or None,
             action=(Literal[spec.name], ...),  # type: ignore[arg-type]
-            with_=(spec.params, Field(alias="with")),
+            with_=with_field,
         )
         steps.append(step_model)
     step_union: Any = steps[0]
@@ -48,8 +64,19 @@ def workflow_schema(registry: Registry) -> dict[str, Any]:
     defs["Workflow"]["properties"]["if"] = {
         "anyOf": [CONDITION_REF, {"type": "array", "items": CONDITION_REF}]
     }
-    schema["title"] = "supportbot workflow file"
-    return schema
+    return _headed(schema, WORKFLOWS_ID, "supportbot workflow file")
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The schema of `workflows/scenarios/*.yaml` (what `supportbot workflows test` reads)."""
+    from supportbot.workflows.scenarios import ScenarioFile
+
+    return _headed(ScenarioFile.model_json_schema(by_alias=True), SCENARIOS_ID,
+                   "supportbot workflow scenario file")  # fmt: skip
+
+
+def _headed(schema: dict[str, Any], schema_id: str, title: str) -> dict[str, Any]:
+    return {"$schema": DIALECT, "$id": schema_id, **schema, "title": title}
 
 
 def condition_schema(registry: Registry, defs: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,9 @@
 """`supportbot workflows test`: scenario files — given a ticket and events, expect actions/messages.
 
     version: 1
+    assume:                                   # optional: what the scenarios were written for,
+      locale: en                              # so they pass whatever the desk's own language
+      business_hours: {timezone: Asia/Tokyo}  # and hours (default: the desk's config)
     scenarios:
       - name: Japanese outage goes to tier2 as P1
         now: 2026-03-02T10:00:00+09:00        # optional (default: Monday 2 March 2026, noon
@@ -32,12 +35,12 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from supportbot.clock import FrozenClock
-from supportbot.config import Config
+from supportbot.config import BusinessHours, Config
 from supportbot.durations import Duration
 from supportbot.happenings import Happening
 from supportbot.store.db import open_database
@@ -105,8 +108,22 @@ class Scenario(_Model):
     expect: Expect
 
 
+class Assumptions(_Model):
+    """Settings the scenarios depend on, pinned like `now:`: a desk that changes its language or
+    hours keeps the scenarios it started from passing."""
+
+    locale: Literal["en", "ja"] | None = None
+    desk_name: str | None = None
+    business_hours: BusinessHours | None = None
+
+    def apply(self, config: Config) -> Config:
+        pinned = {name: getattr(self, name) for name in type(self).model_fields}
+        return config.model_copy(update={k: v for k, v in pinned.items() if v is not None})
+
+
 class ScenarioFile(_Model):
     version: int = 1
+    assume: Assumptions = Field(default_factory=Assumptions)
     scenarios: list[Scenario]
 
 
@@ -122,9 +139,13 @@ class ScenarioResult:
 
 
 def read_scenarios(path: Path) -> list[Scenario]:
+    return read_scenario_file(path).scenarios
+
+
+def read_scenario_file(path: Path) -> ScenarioFile:
     doc = load(path.read_text(encoding="utf-8"), str(path))
     try:
-        return ScenarioFile.model_validate(doc.data).scenarios
+        return ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
         raise ProblemsError(problems_from(exc, doc, model=ScenarioFile)) from exc
 
@@ -271,11 +292,12 @@ async def run_files(
     problems: list[Problem] = []
     for path in paths:
         try:
-            scenarios = read_scenarios(path)
+            given = read_scenario_file(path)
         except ProblemsError as exc:
             problems += exc.problems
             continue
-        for scenario in scenarios:
-            failures = await run_scenario(scenario, config, directory, registry)
+        assumed = given.assume.apply(config)
+        for scenario in given.scenarios:
+            failures = await run_scenario(scenario, assumed, directory, registry)
             results.append(ScenarioResult(str(path), scenario.name, failures))
     return results, problems

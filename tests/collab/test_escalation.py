@@ -108,7 +108,7 @@ async def test_unanswered_the_leads_are_reminded_then_the_admins_decide(
         await h.run_timers()
         reminders = texts(h.chat.messages("approval.reminder"))
         assert len(reminders) == 1 and "<@person:lena>" in reminders[0]
-        assert "10m" in reminders[0]
+        assert "waited 10 minutes for a decision" in reminders[0]
 
         h.clock.advance(timedelta(minutes=10))
         await h.run_timers()

@@ -60,6 +60,7 @@ def test_seed_then_report_in_every_format(
                      "--out", str(html), "--locale", "ja")  # fmt: skip
     text = html.read_text(encoding="utf-8")
     assert code == 0 and text.count("<svg") == 5 and "<script" not in text and "レポート" in text
+    assert text.startswith('<!doctype html><html lang="ja">')
 
     code, out, _ = run(capsys, "--config", str(config_file), "forecast", "--weeks", "1")
     assert code == 0 and "Erlang C" in out and len(out.splitlines()) > 168

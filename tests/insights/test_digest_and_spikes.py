@@ -175,7 +175,7 @@ async def test_a_burst_of_billing_tickets_alerts_the_leads_once(
         h.clock.current = next_slot(h.clock.now())
         await run_all_timers(h)
         [alert] = spike_alerts(h)
-        assert "billing: 6 tickets in the last 1h" in alert
+        assert "billing: 6 tickets in the last 1 hour" in alert
         assert "about 0.1 are usual" in alert
         assert "#1, #2, #3, #4, #5, #6" in alert
         spikes = [s for s in steps if s.trigger == "trend.spike" and s.error is None]
@@ -248,5 +248,5 @@ async def test_conditions_and_templates_read_the_spike_in_the_desks_language(
 
         [alert] = [to_plain(s.message.text) for s in h.chat.messages(kind="workflow.post")]
         assert alert.startswith("📈 billingの問い合わせが急増しています")
-        assert "直近 1h で 12 件（通常は約 0.4 件）" in alert
+        assert "直近 1 時間で 12 件（通常は約 0.4 件）" in alert
         assert "#1, #2" in alert and "#10 ほか 2 件" in alert

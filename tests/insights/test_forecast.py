@@ -85,24 +85,72 @@ def test_profile_with_trend_by_hand() -> None:
 
 async def test_forecast_reads_history_from_the_database(db: Database) -> None:
     now = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # forecast starts Mon 23 00:00
+    opened = datetime(2026, 11, 9, tzinfo=UTC)  # the desk's first ticket: Mon 9, 00:00
+    tuesdays = [datetime(2026, 11, 10, 10, 15, tzinfo=UTC) + timedelta(weeks=w) for w in (0, 1)]
+    await add_tickets(db, [opened] + [tuesdays[0]] * 2 + [tuesdays[1]] * 4)
+    async with db.sessions() as session:
+        f = await forecast(session, now, UTC_ZONE, ForecastSettings(history_weeks=8))
+    # The six weeks before the first ticket are not history: 2 weeks, totals 3 and 4, line
+    # 3 + x, next week 5, mean 3.5; Tue 10: mean 3 × 5/3.5.
+    assert f.history_weeks_used == 2
+    assert f.weekly_totals == (3, 4)
+    by_slot = {slot_of(h.start, UTC_ZONE): h.expected for h in f.hours}
+    assert by_slot[24 + 10] == pytest.approx(3 * 5 / 3.5)
+
+
+async def add_tickets(db: Database, moments: list[datetime]) -> None:
     async with db.sessions() as session:
         session.add(Person(id=1, handle="c", name="C"))
         await session.flush()
-        n = 0
-        for week, busy in enumerate([2, 4]):  # Tue 10:00 in the two weeks before
-            tuesday = datetime(2026, 11, 10, 10, 15, tzinfo=UTC) + timedelta(weeks=week)
-            for _ in range(busy):
-                n += 1
-                session.add(Ticket(subject="x", team="t", requester_id=1, origin_platform="slack",
-                                   created_at=tuesday, updated_at=tuesday))  # fmt: skip
+        for at in moments:
+            session.add(Ticket(subject="x", team="t", requester_id=1, origin_platform="slack",
+                               created_at=at, updated_at=at))  # fmt: skip
         await session.commit()
+
+
+def steady_history(start: datetime, days: int, per_day: int) -> dict[datetime, int]:
+    """`per_day` tickets a day for `days` days before `start`, spread over 09:00-17:00."""
+    counts: dict[datetime, int] = {}
+    for day in range(1, days + 1):
+        midnight = start - timedelta(days=day)
+        for i in range(per_day):
+            hour = midnight + timedelta(hours=9 + i % 8)
+            counts[hour] = counts.get(hour, 0) + 1
+    return counts
+
+
+def test_a_partial_first_week_does_not_read_as_growth() -> None:
+    # Issue #13: 30 days of steady history read as weekly totals [66, 231, 231, 231, 231]; the
+    # line through them rose ~30 a week and the forecast said ~290 against a flat 231.
+    start = datetime(2026, 11, 23, tzinfo=UTC)
+    counts = steady_history(start, days=30, per_day=33)
+    settings = ForecastSettings(history_weeks=8)
+    naive = build_forecast(counts, start, settings, UTC_ZONE)
+    assert naive.weekly_totals == (66, 231, 231, 231, 231) and naive.trend_per_week > 25
+    f = build_forecast(counts, start, settings, UTC_ZONE, opened=start - timedelta(days=30))
+    assert f.weekly_totals == (231, 231, 231, 231)
+    assert f.trend_per_week == pytest.approx(0)
+    assert sum(h.expected for h in f.hours) == pytest.approx(231)
+
+
+def test_a_desk_younger_than_a_week_uses_its_days_without_a_trend() -> None:
+    start = datetime(2026, 11, 23, tzinfo=UTC)
+    counts = steady_history(start, days=3, per_day=8)  # Fri, Sat, Sun: 24 tickets
+    f = build_forecast(counts, start, ForecastSettings(history_weeks=4), UTC_ZONE,
+                       opened=start - timedelta(days=3))  # fmt: skip
+    assert f.weekly_totals == (24,) and f.trend_per_week == 0
+    assert sum(h.expected for h in f.hours) == pytest.approx(24)
+
+
+async def test_the_forecast_skips_the_week_the_desk_opened_in(db: Database) -> None:
+    now = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
+    # Opened on Thursday 12 (partial week), then one ticket a day at 10:00 until Sunday 22.
+    days = [datetime(2026, 11, 12, 10, tzinfo=UTC) + timedelta(days=d) for d in range(11)]
+    await add_tickets(db, days)
     async with db.sessions() as session:
-        f = await forecast(session, now, UTC_ZONE, ForecastSettings(history_weeks=8))
-    # Leading empty weeks are dropped: history = 2 weeks, totals 2 and 4 -> next week 6;
-    # Tue 10: mean 3 × 6/3 = 6.
-    assert f.history_weeks_used == 2
-    assert f.weekly_totals == (2, 4)
-    assert {slot_of(h.start, UTC_ZONE): h.expected for h in f.hours}[24 + 10] == pytest.approx(6)
+        f = await forecast(session, now, UTC_ZONE, ForecastSettings(history_weeks=4))
+    assert f.weekly_totals == (7,)  # the week of Mon 16: the 4 days before it are left out
+    assert f.history_weeks_used == 1
 
 
 def test_a_falling_trend_cannot_zero_the_forecast() -> None:

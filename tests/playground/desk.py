@@ -42,7 +42,7 @@ class LiveDesk:
 @asynccontextmanager
 async def live_desk(aiohttp_server: Any, tmp_path: Path) -> AsyncIterator[LiveDesk]:
     config = load_config(ROOT / "config" / "supportbot.yaml", {})
-    config = demo_config(config, tmp_path / "desk.db", ROOT / "config")
+    config = demo_config(config, tmp_path / "desk.db")
     clock = FrozenClock(TUESDAY_MORNING)
     app = create_app(
         config,

@@ -58,7 +58,7 @@ def test_a_config_without_the_playground_gets_its_channels_and_people(tmp_path: 
             "organizations": [{"name": "Initech"}],
         }
     )
-    demo = demo_config(config, tmp_path / "d.db", ROOT / "config")
+    demo = demo_config(config, tmp_path / "d.db")
     assert demo.database_url == f"sqlite+aiosqlite:///{tmp_path / 'd.db'}"
     assert demo.support_channel == {"playground": "support"}
     assert demo.kudos_channel == {"playground": "kudos"}
@@ -78,6 +78,6 @@ def test_a_config_that_names_the_playground_keeps_its_choices(tmp_path: Path) ->
             "people": [{"id": "ann", "name": "Ann", "identities": {"playground": "annie"}}],
         }
     )
-    demo = demo_config(config, tmp_path / "d.db", ROOT / "config")
+    demo = demo_config(config, tmp_path / "d.db")
     assert demo.support_channel == {"playground": "helpdesk"}
     assert demo.people[0].identities == {"playground": "annie"}

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from supportbot.usage import SettingsError
+
 DEFAULT_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"  # Events API, slash commands and interactivity: one URL
 SLASH_COMMAND = "/support"
 
 
-class SlackSettingsError(ValueError):
+class SlackSettingsError(SettingsError, ValueError):
     """The Slack environment variables are set but incomplete."""
 
 

@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from supportbot.usage import SettingsError
+
 ENABLE_VAR = "SUPPORTBOT_TEAMS"
 APP_TYPES = {"multitenant": "MultiTenant", "singletenant": "SingleTenant",
              "userassignedmsi": "UserAssignedMSI"}  # fmt: skip
 
 
-class TeamsSettingsError(ValueError):
+class TeamsSettingsError(SettingsError, ValueError):
     """The MICROSOFT_APP_* variables do not describe a usable bot registration."""
 
 

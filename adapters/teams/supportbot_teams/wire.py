@@ -48,7 +48,8 @@ MAX_DEPTH = 16  # card data and inputs are flat; Teams nests them a level or two
 
 def _shallow(value: dict[str, Any]) -> dict[str, Any]:
     """Refuse nesting deeper than `MAX_DEPTH` (walked without recursion)."""
-    level, nodes = 0, [value]
+    level = 0
+    nodes: list[Any] = [value]
     while nodes:
         level += 1
         if level > MAX_DEPTH:

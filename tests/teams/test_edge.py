@@ -162,3 +162,14 @@ async def test_mutated_activities_never_make_a_server_error(
     assert seen & {200, 201} and seen & {400, 413}  # both paths were exercised
     # Still healthy: a good activity goes through.
     assert (await app.post(payload(kind, id="f:after-fuzz"))).status in (200, 201)
+
+
+async def test_a_long_display_name_is_cut_not_refused(
+    make_app: MakeApp, sink: RecordingSink
+) -> None:
+    app: TeamsApp = await make_app()
+    body = payload("message_personal")
+    body["from"] = {**body["from"], "name": "Sato " * 100}
+    assert (await app.post(body)).status == 201
+    (event,) = sink.events
+    assert event.actor.display_name == ("Sato " * 100)[:200]

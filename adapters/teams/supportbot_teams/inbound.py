@@ -11,6 +11,7 @@ top-level message and the thread's first message for a reply.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,7 @@ from supportbot_teams import ids
 from supportbot_teams.ids import PLATFORM
 
 CARD_ACTION_INVOKE = "adaptiveCard/action"
+MAX_EVENT_ID = 200  # the inbox's column
 _INSTALL_ACTIONS = frozenset({"add", "add-upgrade"})
 _FILE_INFO = "application/vnd.microsoft.teams.file.download.info"
 
@@ -218,8 +220,14 @@ def _files(activity: Activity) -> tuple[str, ...]:
 
 
 def _event_id(activity: Activity) -> str:
-    # Teams always sends an id; the emulator and hand-written requests may not.
-    return str(activity.id or f"{activity.type}:{activity.conversation.id}:{activity.timestamp}")
+    # Messages and invokes always carry an id (the edge insists); other activities from the
+    # Emulator or hand-written requests may not, and the made-up key must fit the inbox.
+    if activity.id:
+        return str(activity.id)
+    made = f"{activity.type}:{activity.conversation.id}:{activity.timestamp}"
+    return (
+        made if len(made) <= MAX_EVENT_ID else f"sha256:{hashlib.sha256(made.encode()).hexdigest()}"
+    )
 
 
 def _when(stamp: datetime | None) -> datetime | None:

@@ -39,6 +39,10 @@ MAX_URL = 2048
 
 Id = Annotated[StrictStr, StringConstraints(min_length=1, max_length=MAX_ID)]
 Name = Annotated[StrictStr, StringConstraints(max_length=MAX_NAME)]
+# A person's, channel's or file's name is no reason to refuse a message: a long one is cut.
+DisplayName = Annotated[
+    StrictStr, StringConstraints(max_length=4096), AfterValidator(lambda name: name[:MAX_NAME])
+]
 Text = Annotated[StrictStr, StringConstraints(max_length=MAX_TEXT)]
 ServiceUrl = Annotated[
     StrictStr, StringConstraints(pattern=r"^https?://[^\s/]+(/\S*)?$", max_length=MAX_URL)
@@ -92,7 +96,7 @@ class _Model(BaseModel):
 
 class Account(_Model):
     id: Id
-    name: Name | None = None
+    name: DisplayName | None = None
     aad_object_id: Name | None = Field(None, alias="aadObjectId")
     role: Name | None = None
 
@@ -102,7 +106,7 @@ class Conversation(_Model):
     conversation_type: Name | None = Field(None, alias="conversationType")
     is_group: StrictBool | None = Field(None, alias="isGroup")
     tenant_id: Name | None = Field(None, alias="tenantId")
-    name: Name | None = None
+    name: DisplayName | None = None
 
 
 class Entity(_Model):
@@ -118,7 +122,7 @@ class Attachment(_Model):
     content_url: Annotated[StrictStr, StringConstraints(max_length=MAX_URL)] | None = Field(
         None, alias="contentUrl"
     )
-    name: Name | None = None
+    name: DisplayName | None = None
 
 
 class IdOnly(_Model):
@@ -126,7 +130,7 @@ class IdOnly(_Model):
 
 
 class Team(IdOnly):
-    name: Name | None = None
+    name: DisplayName | None = None
     aad_group_id: Name | None = Field(None, alias="aadGroupId")
 
 
@@ -160,6 +164,7 @@ class BaseActivity(_Model):
 
 class MessageActivity(BaseActivity):
     type: Literal["message"]
+    id: Id  # the inbox's de-duplication key: Teams and the Emulator always send one
     text: Text | None = None
     text_format: Name | None = Field(None, alias="textFormat")
     entities: Annotated[list[Entity], Field(max_length=MAX_ITEMS)] | None = None
@@ -180,6 +185,7 @@ class CardActionValue(_Model):
 
 class CardActionInvoke(BaseActivity):
     type: Literal["invoke"]
+    id: Id
     name: Literal["adaptiveCard/action"]
     value: CardActionValue
 

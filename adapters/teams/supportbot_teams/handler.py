@@ -129,13 +129,18 @@ async def _read_body(request: web.Request, limit: int) -> bytes:
     """At most `limit` bytes: a larger Content-Length is refused before anything is read, and
     a chunked body that grows past the limit while it is read."""
     if request.content_length is not None and request.content_length > limit:
-        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
+        _too_large(limit, request.content_length)
     raw = bytearray()
     while chunk := await request.content.read(limit + 1 - len(raw)):
         raw += chunk
         if len(raw) > limit:
-            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(raw))
+            _too_large(limit, len(raw))
     return bytes(raw)
+
+
+def _too_large(limit: int, size: int) -> NoReturn:
+    log.info("Teams request refused (413): %d bytes or more, the limit is %d", size, limit)
+    raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=size)
 
 
 def _refuse(reason: str) -> NoReturn:

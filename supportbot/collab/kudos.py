@@ -7,6 +7,7 @@ the shout-out in the kudos channel and ranks people by the points they received.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Annotated
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30)}
+_PLATFORM_MENTION = re.compile(r"<@([A-Za-z0-9_.:-]+)(?:\|[^>]*)?>")  # Slack's and Teams' form
 TOP = 10
 
 
@@ -76,7 +78,7 @@ async def shoutout(ctx: ActionContext, p: Shoutout) -> None:
     given = await desk.tickets.give_kudos(
         giver=None,
         receiver=receiver,
-        reason=markup.to_plain(text),
+        reason=named(desk, text),
         source=ctx.source,
         points=p.points,
         ticket_id=ticket.number if ticket else None,
@@ -132,11 +134,12 @@ async def on_kudos(desk: Desk, ev: AnyEvent, cmd: Command, who: str, turn: Turn)
         return
     token = cmd.person or ""
     receiver = token if desk.config.person(token) else desk.people.handle_for(ev.platform, token)
+    reason = _reason(desk, ev.platform, cmd.text)
     try:
         given = await desk.tickets.give_kudos(
             giver=who,
             receiver=receiver,
-            reason=cmd.text,
+            reason=named(desk, reason),
             source=ev.platform,
             day_start=_today(desk),
         )
@@ -153,7 +156,7 @@ async def on_kudos(desk: Desk, ev: AnyEvent, cmd: Command, who: str, turn: Turn)
         "collab.kudos.shoutout",
         giver=markup.mention(who),
         receiver=markup.mention(receiver),
-        reason=cmd.text,
+        reason=reason,
         points=given.happening.data.get("points"),
     )
     _post(desk, text, ev.platform, turn)
@@ -163,6 +166,36 @@ async def on_kudos(desk: Desk, ev: AnyEvent, cmd: Command, who: str, turn: Turn)
         ev,
         reach.note(desk, "collab.kudos.sent", locale, name=desk.people.display_name(receiver)),
     )
+
+
+def _reason(desk: Desk, platform: str, text: str) -> markup.Safe:
+    """What the giver wrote, as markup: a platform mention in it (`<@U0…>`, `<@29:…>`) becomes
+    a mention of that person, the rest shows literally."""
+    parts, start = [], 0
+    for found in _PLATFORM_MENTION.finditer(text):
+        parts += [markup.escape(text[start : found.start()]),
+                  markup.mention(desk.people.handle_for(platform, found.group(1)))]  # fmt: skip
+        start = found.end()
+    return markup.Safe("".join([*parts, markup.escape(text[start:])]))
+
+
+def named(desk: Desk, source: str) -> str:
+    """Markup as plain text with people by name: what the leaderboard keeps as the reason (a
+    stored `@aiko` or `<@29:…>` would show an internal id on every platform)."""
+    return "".join(_named_span(desk, span) for span in markup.parse(source))
+
+
+def _named_span(desk: Desk, span: markup.Span) -> str:
+    match span:
+        case markup.Mention("person", ref):
+            return desk.people.display_name(ref)
+        case markup.Mention(_, ref):
+            return ref
+        case markup.Link(label, url):
+            return f"{label} ({url})"
+        case markup.Plain(text) | markup.Bold(text) | markup.Code(text):
+            return text
+    return ""
 
 
 def _today(desk: Desk) -> datetime:

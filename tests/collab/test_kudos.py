@@ -80,3 +80,37 @@ async def test_leaderboard_ranks_by_points_and_says_what_for(
             "Lena Fischer",
             "Aiko Tanaka",
         ]
+
+
+async def test_people_are_named_by_name_in_reasons_never_by_id(
+    config: Config, tmp_path: Path
+) -> None:
+    async with desk(config, tmp_path) as h:
+        # a platform mention inside the reason (Slack `<@U…>`, Teams `<@29:…>`, here the chat's)
+        await h.command("ben", "kudos @aiko thanks for covering for <@lena> tonight")
+        shout = texts(posts(h, kind="shoutout", channel="kudos"))
+        assert shout == [
+            "🎉 <@person:ben> gives kudos to <@person:aiko>: thanks for covering for"
+            " <@person:lena> tonight"
+        ]  # mentions: each platform shows them natively
+        async with h.desk.db.sessions() as s:
+            award = (await s.scalars(select(KudosAward))).one()
+        assert award.reason == "thanks for covering for Lena Fischer tonight"
+        await h.command("adam", "leaderboard")
+        (line,) = h.chat.ephemerals("adam")[-1].message.text.splitlines()
+        assert "Lena Fischer tonight" in line and "@" not in line and "<" not in line
+
+
+def test_a_shout_outs_reason_names_people() -> None:
+    from supportbot import markup
+    from supportbot.collab.kudos import named
+
+    class People:
+        def display_name(self, person: str) -> str:
+            return {"agent1": "Yui Tanaka"}.get(person, person)
+
+    class Desk:
+        people = People()
+
+    text = f"⭐ {markup.mention('agent1')} earned 5 stars on **#1** (+3)."
+    assert named(Desk(), text) == "⭐ Yui Tanaka earned 5 stars on #1 (+3)."  # type: ignore[arg-type]

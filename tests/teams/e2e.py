@@ -3,6 +3,8 @@ emulator mode, Activities POSTed to `/api/messages`, the channel service mocked 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,9 @@ ENGINEERING = "19:engineering0channel@thread.tacv2"
 CUSTOMER_CHAT = "a:1PersonalConvId"
 YUI = "29:1AgentYuiXyZ"  # agent
 KEN = "29:1LeadKen"  # lead
+CUSTOMER = "29:1CustomerAbc"
+# The names Teams sends along with each user's id (`from.name`).
+NAMES = {YUI: "Yui Tanaka", KEN: "Ken Suzuki", CUSTOMER: "Sato Customer"}
 
 
 WORKFLOWS = """\
@@ -103,21 +108,52 @@ class TeamsDesk:
         """The bot is added to the support team (Teams then names the channel's service URL)."""
         await self.post(payload("conversation_update_installed"))
 
-    async def say_in_thread(self, root: str, user: str, text: str, activity_id: str) -> Any:
-        body = payload(
-            "message_channel_mention", id=activity_id, text=f"<at>SupportBot</at> {text}"
-        )
-        body["from"] = {"id": user, "name": user}
-        body["conversation"]["id"] = f"{SUPPORT};messageid={root}"
+    async def install_in(self, channel: str, team: str, activity_id: str) -> None:
+        """The bot is added to another team (Teams then names that channel's service URL)."""
+        body = payload("conversation_update_installed", id=activity_id)
+        body["conversation"]["id"] = channel
+        body["channelData"]["team"] = {"id": team, "name": team}
+        await self.post(body)
+
+    async def say_in_thread(
+        self,
+        root: str,
+        user: str,
+        text: str,
+        activity_id: str,
+        *,
+        channel: str = SUPPORT,
+        mention: bool = True,
+        name: str = "",
+    ) -> Any:
+        """A reply in a channel thread; `mention=False` is what Teams delivers only with RSC:
+        no `<at>` tag and no mention entity."""
+        body = payload("message_channel_mention", id=activity_id, text=text)
+        if mention:
+            body["text"] = f"<at>SupportBot</at> {text}"
+        else:
+            body["entities"] = [e for e in body["entities"] if e["type"] != "mention"]
+        body["from"] = {"id": user, "name": name or NAMES.get(user, user)}
+        body["conversation"]["id"] = f"{channel};messageid={root}"
+        body["channelData"]["channel"] = {"id": channel}
         return await self.post(body)
 
     async def execute(
-        self, root: str, verb: str, value: str, user: str, activity_id: str, *, card: str = ""
+        self,
+        root: str,
+        verb: str,
+        value: str,
+        user: str,
+        activity_id: str,
+        *,
+        card: str = "",
+        channel: str = SUPPORT,
     ) -> Any:
         """Press an Action.Execute button on a card in the thread `root` (the root card itself
         unless `card` names another message of the thread)."""
         body = payload("invoke_adaptive_card_execute", id=activity_id, replyToId=card or root)
-        body["conversation"]["id"] = f"{SUPPORT};messageid={root}"
+        body["conversation"]["id"] = f"{channel};messageid={root}"
+        body["channelData"]["channel"] = {"id": channel}
         return await self._press(body, user, {"action": verb, "value": value})
 
     async def execute_in_chat(self, card: str, data: dict[str, str], activity_id: str) -> Any:
@@ -125,21 +161,37 @@ class TeamsDesk:
         body = payload("invoke_adaptive_card_execute", id=activity_id, replyToId=card)
         body["conversation"] = payload("message_personal")["conversation"]
         body["channelData"] = payload("message_personal")["channelData"]
-        return await self._press(body, "29:1CustomerAbc", data)
+        return await self._press(body, CUSTOMER, data)
 
     async def _press(self, body: dict[str, Any], user: str, data: dict[str, str]) -> Any:
-        body["from"] = {"id": user, "name": user}
+        body["from"] = {"id": user, "name": NAMES.get(user, user)}
         action = {"type": "Action.Execute", "verb": data["action"], "data": data}
         body["value"] = {"action": action, "trigger": "manual"}
         return await self.post(body)
 
 
+async def wait_for(check: Callable[[], Any], *, limit: float = 10.0) -> Any:
+    """Poll until `check()` is truthy (work after the ack may finish later); the limit only
+    guards against hanging."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while not (result := check()):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("gave up waiting")
+        await asyncio.sleep(0.01)
+    return result
+
+
 async def start_desk(
-    aiohttp_client: Any, service: BotService, service_url: str, config: Config
+    aiohttp_client: Any,
+    service: BotService,
+    service_url: str,
+    config: Config,
+    env: dict[str, str] | None = None,
 ) -> TeamsDesk:
     from supportbot.server import DESK, create_app
 
-    app = create_app(config, {"SUPPORTBOT_TEAMS": "1"}, plugins={"teams": TeamsPlugin()},
+    env = {"SUPPORTBOT_TEAMS": "1", **(env or {})}
+    app = create_app(config, env, plugins={"teams": TeamsPlugin()},
                      migrate=False, poll_interval=0.05)  # fmt: skip
     client: TestClient[Any, Any] = await aiohttp_client(app)
     adapter = client.app[DESK].adapters["teams"]

@@ -57,6 +57,8 @@ def test_emulator_switch_or_app_id_turns_teams_on(env: dict[str, str], teams_db:
         ({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "s",
           "MICROSOFT_APP_TYPE": "SingleTenant"}, "MICROSOFT_APP_TENANT_ID"),
         ({"SUPPORTBOT_TEAMS": "1", "MICROSOFT_APP_TYPE": "Personal"}, "MICROSOFT_APP_TYPE"),
+        ({"SUPPORTBOT_TEAMS": "1", "SUPPORTBOT_TEAMS_RSC": "maybe"},
+         "SUPPORTBOT_TEAMS_RSC='maybe' is neither on nor off"),
     ],
 )  # fmt: skip
 def test_incomplete_registrations_are_refused_with_the_variable_to_fix(
@@ -74,3 +76,16 @@ def test_settings_reach_the_sdk_under_its_attribute_names() -> None:
     assert settings.bot_configuration() == SimpleNamespace(
         APP_ID=APP_ID, APP_PASSWORD="s", APP_TYPE="SingleTenant", APP_TENANTID="t-1"
     )
+
+
+@pytest.mark.parametrize(("value", "rsc"), [("", True), ("on", True), ("off", False), ("0", False)])
+def test_resource_specific_consent_is_on_unless_switched_off(value: str, rsc: bool) -> None:
+    settings = TeamsSettings.from_env({"SUPPORTBOT_TEAMS": "1", "SUPPORTBOT_TEAMS_RSC": value})
+    assert settings is not None and settings.rsc is rsc
+
+
+def test_only_without_consent_does_the_sender_add_mention_hints(teams_db: Database) -> None:
+    on, _ = _create({"SUPPORTBOT_TEAMS": "1"}, teams_db)
+    off, _ = _create({"SUPPORTBOT_TEAMS": "1", "SUPPORTBOT_TEAMS_RSC": "off"}, teams_db)
+    assert isinstance(on, TeamsAdapter) and isinstance(off, TeamsAdapter)
+    assert on.sender.hints is None and off.sender.hints is not None

@@ -20,13 +20,15 @@ from supportbot.intents import (
     UpdateMessage,
 )
 from supportbot.store.db import SessionFactory
+from supportbot_teams.answer import Texts
 from supportbot_teams.connectors import Connectors
 from supportbot_teams.handler import MessagesHandler
+from supportbot_teams.hints import MentionHints
 from supportbot_teams.ids import PLATFORM
 from supportbot_teams.outbound import TeamsSender
 from supportbot_teams.refs import ReferenceStore
 from supportbot_teams.settings import TeamsSettings
-from supportbot_teams.turn import TeamsBot, Texts
+from supportbot_teams.turn import TeamsBot
 
 MESSAGES_PATH = "/api/messages"
 
@@ -46,6 +48,8 @@ class TeamsAdapter:
         directory: Directory,
         sessions: SessionFactory,
         texts: Texts,
+        hints: MentionHints | None = None,
+        app_name: str = "",
         authentication: BotFrameworkAuthentication | None = None,
     ) -> None:
         auth = authentication or ConfigurationBotFrameworkAuthentication(
@@ -55,7 +59,13 @@ class TeamsAdapter:
         self.cloud = CloudAdapter(auth)
         self.refs = ReferenceStore(sessions)
         self.connectors = Connectors(self.cloud, settings.app_id)
-        self.sender = TeamsSender(connectors=self.connectors, refs=self.refs, directory=directory)
+        self.sender = TeamsSender(
+            connectors=self.connectors,
+            refs=self.refs,
+            directory=directory,
+            hints=None if settings.rsc else hints,
+            app_name=app_name,
+        )
         self.bot = TeamsBot(sink=sink, refs=self.refs, directory=directory, texts=texts)
         self.handler = MessagesHandler(cloud=self.cloud, on_turn=self.bot.on_turn)
 

@@ -11,12 +11,11 @@ top-level message and the thread's first message for a reply.
 
 from __future__ import annotations
 
-import copy
+import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from supportbot.events import (
@@ -34,6 +33,7 @@ from supportbot_teams import ids
 from supportbot_teams.ids import PLATFORM
 
 CARD_ACTION_INVOKE = "adaptiveCard/action"
+MAX_EVENT_ID = 200  # the inbox's column
 _INSTALL_ACTIONS = frozenset({"add", "add-upgrade"})
 _FILE_INFO = "application/vnd.microsoft.teams.file.download.info"
 
@@ -93,7 +93,7 @@ def actor_of(activity: Activity) -> Actor:
         str(who.id or "") if who else "",
         display_name=str(who.name or "") if who else "",
         organization=tenant_of(activity),
-        locale=_language(activity.locale),
+        locale=language_of(activity),
     )
 
 
@@ -172,30 +172,42 @@ def _bot_added(activity: Activity) -> bool:
     return any(member.id == bot for member in activity.members_added or ())
 
 
+def _mentions(activity: Activity) -> list[tuple[str, str]]:
+    """(user id, the tag as written, e.g. `<at>Yui Tanaka</at>`) of each mention entity."""
+    found = []
+    for entity in activity.entities or ():
+        props = entity.additional_properties or {}
+        mentioned = props.get("mentioned")
+        if entity.type == "mention" and isinstance(mentioned, Mapping):
+            user_id, tag = mentioned.get("id"), props.get("text")
+            if isinstance(user_id, str) and user_id:
+                found.append((user_id, tag if isinstance(tag, str) else ""))
+    return found
+
+
 def _mentions_bot(activity: Activity) -> bool:
     bot = activity.recipient.id if activity.recipient else None
-    return bot is not None and any(
-        (m.additional_properties.get("mentioned") or {}).get("id") == bot
-        for m in TurnContext.get_mentions(activity)
-    )
+    return bot is not None and any(user_id == bot for user_id, _tag in _mentions(activity))
 
 
 def _strip_bot_mention(activity: Activity) -> str:
-    # remove_recipient_mention edits the activity in place; work on a copy to stay pure.
-    scratch = copy.copy(activity)
-    return TurnContext.remove_recipient_mention(scratch) or ""
+    # Our own, not TurnContext.remove_recipient_mention: that one uses the mentioned name as a
+    # regular expression (a name with "(" or "[" breaks it) and fails on a message without text.
+    text = activity.text or ""
+    bot = activity.recipient.id if activity.recipient else None
+    for user_id, tag in _mentions(activity):
+        if user_id == bot and tag:
+            text = text.replace(tag, "")
+    return text
 
 
 def _people_mentions(activity: Activity, text: str) -> str:
     """`<at>Yui Tanaka</at>` → `<@29:1Yui…>`: the mention form the command grammar reads
     (`assign 42 @person`, `kudos @person`), naming the user by id, not by display name."""
     bot = activity.recipient.id if activity.recipient else None
-    for entity in TurnContext.get_mentions(activity):
-        props = entity.additional_properties
-        user_id = (props.get("mentioned") or {}).get("id")
-        tag = props.get("text")
-        if user_id and tag and user_id != bot:
-            text = text.replace(str(tag), f"<@{user_id}>")
+    for user_id, tag in _mentions(activity):
+        if tag and user_id != bot:
+            text = text.replace(tag, f"<@{user_id}>")
     return text
 
 
@@ -208,14 +220,21 @@ def _files(activity: Activity) -> tuple[str, ...]:
 
 
 def _event_id(activity: Activity) -> str:
-    # Teams always sends an id; the emulator and hand-written requests may not.
-    return str(activity.id or f"{activity.type}:{activity.conversation.id}:{activity.timestamp}")
+    # Messages and invokes always carry an id (the edge insists); other activities from the
+    # Emulator or hand-written requests may not, and the made-up key must fit the inbox.
+    if activity.id:
+        return str(activity.id)
+    made = f"{activity.type}:{activity.conversation.id}:{activity.timestamp}"
+    return (
+        made if len(made) <= MAX_EVENT_ID else f"sha256:{hashlib.sha256(made.encode()).hexdigest()}"
+    )
 
 
 def _when(stamp: datetime | None) -> datetime | None:
     return stamp.astimezone(UTC) if stamp is not None else None
 
 
-def _language(locale: str | None) -> str | None:
+def language_of(activity: Activity) -> str | None:
     """`ja-JP` → `ja`: the desk's catalogs are per language."""
+    locale = activity.locale
     return locale.split("-", 1)[0].lower() if locale else None

@@ -33,6 +33,7 @@ from supportbot.events import ConversationRef, MessageRef
 from supportbot.messages import Form, Message
 from supportbot_teams import ids
 from supportbot_teams.connectors import Connectors
+from supportbot_teams.hints import MentionHints
 from supportbot_teams.ids import PLATFORM
 from supportbot_teams.refs import ReferenceStore
 from supportbot_teams.render import CONTENT_TYPE, Card, render, render_form, summary
@@ -46,18 +47,25 @@ Operation = Callable[[ConnectorClient], Awaitable[Any]]
 
 class TeamsSender:
     def __init__(
-        self, *, connectors: Connectors, refs: ReferenceStore, directory: Directory
+        self,
+        *,
+        connectors: Connectors,
+        refs: ReferenceStore,
+        directory: Directory,
+        hints: MentionHints | None = None,
+        app_name: str = "",
     ) -> None:
         self.connectors = connectors
         self.refs = refs
         self.directory = directory
+        self.hints = hints  # None when Teams delivers every reply (resource-specific consent)
+        self.app_name = app_name  # the bot's name until a reference names it
 
     async def post(self, to: ConversationRef, message: Message) -> MessageRef:
-        activity = card_activity(render(message, self.directory), summary(message))
-        return await self._post_activity(to, activity)
+        return await self._post_activity(to, await self._activity(message))
 
     async def update(self, ref: MessageRef, message: Message) -> MessageRef:
-        activity = card_activity(render(message, self.directory), summary(message))
+        activity = await self._activity(message)
         thread = ref.thread_id
         if thread is None and await self._is_channel(ref.channel_id):
             thread = ref.message_id  # a channel's top-level message is its own thread's root
@@ -73,8 +81,7 @@ class TeamsSender:
         return ref
 
     async def direct(self, user_id: str, message: Message) -> MessageRef:
-        activity = card_activity(render(message, self.directory), summary(message))
-        return await self._to_user(user_id, activity)
+        return await self._to_user(user_id, await self._activity(message))
 
     async def form(self, user_id: str, form: Form, where: ConversationRef | None) -> MessageRef:
         activity = card_activity(render_form(form, self.directory), summary(Message(form.title)))
@@ -87,6 +94,16 @@ class TeamsSender:
         if await self.refs.get(user_id) is not None:
             return await self.direct(user_id, message)
         return await self.post(to, message)
+
+    async def _activity(self, message: Message) -> Activity:
+        if self.hints is not None and self.hints.wanted(message):
+            message = self.hints.apply(message, await self._bot_name())
+        return card_activity(render(message, self.directory), summary(message, self.directory))
+
+    async def _bot_name(self) -> str:
+        """The name people @mention: the bot's account name in the references Teams sent."""
+        bot = ((await self.refs.latest()) or {}).get("bot") or {}
+        return str(bot.get("name") or self.app_name or "bot")
 
     # -- delivery ----------------------------------------------------------------------------
     async def _post_activity(self, to: ConversationRef, activity: Activity) -> MessageRef:

@@ -14,8 +14,9 @@ from supportbot import markup
 from supportbot.adapter import AdapterContext
 from supportbot.templates import TemplateError, Templates
 from supportbot_teams.adapter import TeamsAdapter
+from supportbot_teams.answer import Texts
+from supportbot_teams.hints import MentionHints
 from supportbot_teams.settings import TeamsSettings
-from supportbot_teams.turn import Texts
 
 
 class TeamsPlugin:
@@ -29,14 +30,17 @@ class TeamsPlugin:
         settings = TeamsSettings.from_env(ctx.env)
         if settings is None:
             return None
+        templates = ctx.templates or Templates.from_folders(
+            Path(ctx.config.workflows_dir, "templates")
+        )
         adapter = TeamsAdapter(
             settings=settings,
             sink=ctx.sink,
             directory=ctx.directory,
             sessions=ctx.sessions,
-            texts=catalog_texts(
-                Templates.from_folders(Path(ctx.config.workflows_dir, "templates"))
-            ),
+            texts=catalog_texts(templates),
+            hints=MentionHints(templates, ctx.config.locale),
+            app_name=ctx.config.desk_name,
             authentication=self.authentication,
         )
         adapter.mount(ctx.app)

@@ -58,9 +58,9 @@ def render_form(form: Form, directory: Directory) -> Card:
     return _card(body, [_execute(plain(form.submit_label), form.form, data)], text)
 
 
-def summary(message: Message) -> str:
+def summary(message: Message, directory: Directory | None = None) -> str:
     """One line for notifications and the chat list (cards have no text of their own)."""
-    first = plain(message.title or message.text).strip().splitlines()
+    first = plain(message.title or message.text, directory).strip().splitlines()
     return first[0][:200] if first else ""
 
 

@@ -9,6 +9,9 @@ from types import SimpleNamespace
 from supportbot.usage import SettingsError
 
 ENABLE_VAR = "SUPPORTBOT_TEAMS"
+RSC_VAR = "SUPPORTBOT_TEAMS_RSC"
+_SWITCH = {"on": True, "1": True, "true": True, "yes": True,
+           "off": False, "0": False, "false": False, "no": False}  # fmt: skip
 APP_TYPES = {"multitenant": "MultiTenant", "singletenant": "SingleTenant",
              "userassignedmsi": "UserAssignedMSI"}  # fmt: skip
 
@@ -23,6 +26,10 @@ class TeamsSettings:
     app_password: str = ""
     app_type: str = "MultiTenant"
     tenant_id: str = ""
+    # Resource-specific consent: the app package asks for it, and a team owner grants it at
+    # install, after which Teams delivers every channel message, @mention or not. `off` where
+    # consent is withheld: cards then tell people to @mention the bot.
+    rsc: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> TeamsSettings | None:
@@ -37,6 +44,7 @@ class TeamsSettings:
             app_password=env.get("MICROSOFT_APP_PASSWORD", ""),
             app_type=APP_TYPES.get(raw_type.lower(), raw_type),
             tenant_id=env.get("MICROSOFT_APP_TENANT_ID", "").strip(),
+            rsc=_switch(env, RSC_VAR, default=True),
         )
         settings.check()
         return settings
@@ -67,3 +75,12 @@ class TeamsSettings:
             APP_TYPE=self.app_type,
             APP_TENANTID=self.tenant_id or None,
         )
+
+
+def _switch(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _SWITCH:
+        raise TeamsSettingsError(f"{name}={raw!r} is neither on nor off")
+    return _SWITCH[raw]

@@ -72,6 +72,22 @@ class CardText:
         return tag
 
 
-def plain(source: str) -> str:
-    """Markup as plain text, for places Teams shows verbatim (button titles, notifications)."""
-    return markup.to_plain(source)
+def plain(source: str, directory: Directory | None = None) -> str:
+    """Markup as plain text, for places Teams shows verbatim (button titles, notifications,
+    invoke answers). With a directory people appear by name, not by their supportbot id."""
+    if directory is None:
+        return markup.to_plain(source)
+    return "".join(_plain_span(span, directory) for span in markup.parse(source))
+
+
+def _plain_span(span: markup.Span, directory: Directory) -> str:
+    match span:
+        case markup.Mention("person", ref):
+            return f"@{directory.display_name(ref) or ref}"
+        case markup.Mention(_, ref):
+            return f"@{ref}"
+        case markup.Link(label, url):
+            return f"{label} ({url})"
+        case markup.Plain(text) | markup.Bold(text) | markup.Code(text):
+            return text
+    return ""

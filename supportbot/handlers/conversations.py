@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 from supportbot import commands as grammar
 from supportbot import markup
-from supportbot.events import AnyEvent, MessageReceived, ReactionAdded, ThreadReplyReceived
+from supportbot.events import (
+    UNVERIFIED_TAG,
+    AnyEvent,
+    MessageReceived,
+    ReactionAdded,
+    ThreadReplyReceived,
+)
 from supportbot.happenings import Happening, Turn
 from supportbot.intents import PostToTicket
 from supportbot.messages import Message
@@ -71,6 +77,7 @@ async def _new_ticket(
         locale=ev.actor.locale,
         kind=kind,
         team=team,
+        tags=() if ev.actor.verified else (UNVERIFIED_TAG,),  # hook: e-mail senders (issue #17)
     )
     ticket = await desk.open_ticket(new, turn, source=ev.platform)
     if thread is not None:

@@ -117,7 +117,9 @@ async def test_a_spoofed_sender_is_marked_on_the_card(desk: MailDesk) -> None:
         message_id="<spoof-1@attacker.example>",
         headers={
             # what the sender wrote themselves: another authserv-id, so it counts for nothing
-            "Authentication-Results": "mx.acme.example.evil; dkim=pass header.d=acme-partner.example",
+            "Authentication-Results": (
+                "mx.acme.example.evil; dkim=pass header.d=acme-partner.example"
+            ),
         },
     )
     honest = mail(

@@ -22,7 +22,10 @@ def test_a_reply_loses_its_quoted_history_and_signature() -> None:
     )
     parsed = parse(mail(body=body), fallback_id="x")
     assert parsed.text == "Thanks, that fixed it."
-    ja = "ありがとうございます。解決しました。\n\n2026年3月2日(月) 10:00 Acme Support <support@acme.example>:\n> もう一度お試しください。\n"
+    ja = (
+        "ありがとうございます。解決しました。\n\n"
+        "2026年3月2日(月) 10:00 Acme Support <support@acme.example>:\n> もう一度お試しください。\n"
+    )
     assert parse(mail(body=ja), fallback_id="x").text == "ありがとうございます。解決しました。"
 
 

@@ -36,3 +36,27 @@ def test_thread_ids_come_root_first_and_a_missing_message_id_gets_the_fallback()
     assert parse(raw, fallback_id="x").thread_ids == ("root@a.example", "mid@a.example")
     bare = b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n"
     assert parse(bare, fallback_id="sha256:abc").message_id == "sha256:abc"
+
+
+def test_corrupted_mail_is_refused_as_unreadable_never_a_crash() -> None:
+    """Seeded byte flips and truncations of a real sample: each parses or is MailFormatError."""
+    import random
+
+    from supportbot_email.parse import MailFormatError
+
+    base = sample("shiftjis_becky_attachment.eml")
+    rng = random.Random(17)
+    outcomes = {"parsed": 0, "refused": 0}
+    for round_ in range(400):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 30)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if round_ % 3 == 0:
+            data = data[: rng.randrange(len(data))]
+        try:
+            parse(bytes(data), fallback_id="x")
+        except MailFormatError:  # anything else fails the test
+            outcomes["refused"] += 1
+        else:
+            outcomes["parsed"] += 1
+    assert outcomes["parsed"] > 0 and outcomes["refused"] > 0

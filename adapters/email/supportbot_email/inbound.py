@@ -75,10 +75,13 @@ class Inbound:
             mail = parse(raw, fallback_id="sha256:" + hashlib.sha256(raw).hexdigest())
         except MailFormatError as exc:
             return Receipt("rejected", str(exc), "unreadable")
-        refusal = self._refusal(mail, envelope)
+        try:  # header checks decode lazily: corrupted bytes may still surface here
+            refusal = self._refusal(mail, envelope)
+            verdict = await self.check.verdict(mail, raw)
+        except (ValueError, UnicodeError, LookupError) as exc:
+            return Receipt("rejected", f"the mail cannot be read: {exc}", "unreadable")
         if refusal is not None:
             return refusal
-        verdict = await self.check.verdict(mail, raw)
         kept = await self.store.keep(mail.parts)
         outcome = await self.sink(await self._event(mail, envelope, verdict, kept))
         return Receipt("duplicate" if outcome.duplicate else "accepted")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from email import policy
+from email.errors import MessageError
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
@@ -70,7 +71,21 @@ class ParsedMail:
 
 
 def parse(raw: bytes, *, fallback_id: str) -> ParsedMail:
-    """Read one message; `fallback_id` is its id when it has no Message-ID."""
+    """Read one message; `fallback_id` is its id when it has no Message-ID.
+
+    Raises only `MailFormatError`: the stdlib parser is lenient, but its lazy header and payload
+    decoding can still fail on corrupted bytes (bad base64 in an encoded-word, a NUL in a
+    header, surrogates), and such a mail must be refused, not retried by the sender's MTA.
+    """
+    try:
+        return _parse(raw, fallback_id)
+    except MailFormatError:
+        raise
+    except (ValueError, UnicodeError, LookupError, TypeError, MessageError) as exc:
+        raise MailFormatError(f"the mail cannot be read: {exc}") from exc
+
+
+def _parse(raw: bytes, fallback_id: str) -> ParsedMail:
     msg = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(msg, EmailMessage)  # policy.default builds EmailMessage objects
     name, sender = _address(msg, "From")

@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench setup clean
 
-$(STAMP): pyproject.toml adapters/slack/pyproject.toml adapters/teams/pyproject.toml
+$(STAMP): pyproject.toml adapters/slack/pyproject.toml adapters/teams/pyproject.toml adapters/email/pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]' -e adapters/slack -e adapters/teams
+	$(BIN)/pip install -q -e '.[dev]' -e adapters/slack -e adapters/teams -e adapters/email
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -23,6 +23,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	MYPYPATH=adapters/slack $(BIN)/mypy --strict adapters/slack/supportbot_slack
 	MYPYPATH=adapters/teams $(BIN)/mypy --strict adapters/teams/supportbot_teams
+	MYPYPATH=adapters/email $(BIN)/mypy --strict adapters/email/supportbot_email
 
 test: lint
 	$(BIN)/python -m tests.browser_setup

@@ -21,6 +21,12 @@ class Actor:
         None  # platform org/tenant id when it differs from ours (Slack Connect)
     )
     locale: str | None = None
+    # False when the platform could not vouch for who this is (an e-mail From that no DKIM,
+    # SPF or DMARC result backs): tickets they open are tagged UNVERIFIED_TAG and marked.
+    verified: bool = True
+
+
+UNVERIFIED_TAG = "unverified-sender"
 
 
 @dataclass(frozen=True, slots=True)

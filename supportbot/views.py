@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from supportbot import markup
 from supportbot.config import PRIORITIES, Config
+from supportbot.events import UNVERIFIED_TAG
 from supportbot.messages import Button, Field, Form, Message, Option, SelectInput, Style, TextInput
 from supportbot.templates import Templates
 from supportbot.tickets.view import TicketView
@@ -28,7 +29,7 @@ class Views:
         fields = [
             Field(self.t("card.field.status", loc), self.t(f"card.status.{ticket.status}", loc)),
             Field(self.t("card.field.priority", loc), ticket.priority),
-            Field(self.t("card.field.requester", loc), self._requester(ticket)),
+            Field(self.t("card.field.requester", loc), self._requester(ticket, loc)),
             Field(
                 self.t("card.field.assignee", loc),
                 markup.mention(ticket.assignee.handle)
@@ -59,10 +60,12 @@ class Views:
             kind="ticket_card",
         )
 
-    def _requester(self, ticket: TicketView) -> str:
+    def _requester(self, ticket: TicketView, loc: str) -> str:
         who = markup.escape(ticket.requester.name)
         if ticket.requester.organization:
             who = markup.Safe(f"{who} ({markup.escape(ticket.requester.organization)})")
+        if UNVERIFIED_TAG in ticket.tags:
+            who = markup.Safe(self.t("card.requester.unverified", loc, who=who))
         return who
 
     def _card_buttons(self, ticket: TicketView, loc: str) -> tuple[Button, ...]:

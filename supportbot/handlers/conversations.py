@@ -7,7 +7,13 @@ from sqlalchemy import select
 from supportbot import commands as grammar
 from supportbot import markup
 from supportbot.context import TurnContext
-from supportbot.events import MessageReceived, MessageRef, ReactionAdded, ThreadReplyReceived
+from supportbot.events import (
+    UNVERIFIED_TAG,
+    MessageReceived,
+    MessageRef,
+    ReactionAdded,
+    ThreadReplyReceived,
+)
 from supportbot.happenings import Happening
 from supportbot.intents import PostToTicket
 from supportbot.messages import Message
@@ -66,6 +72,7 @@ async def _new_ticket(
         locale=ev.actor.locale,
         kind=kind,
         team=team,
+        tags=() if ev.actor.verified else (UNVERIFIED_TAG,),  # hook: e-mail senders (issue #17)
     )
     ticket = await ctx.open_ticket(new)
     if thread is not None:

@@ -1,0 +1,113 @@
+"""The whole server (`create_app`) with the Slack and e-mail plug-ins, on the wire both ways."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from supportbot_email import EmailAdapter, EmailPlugin
+
+from supportbot.config import Config
+from tests.slack.e2e import RecordingPlugin, desk_config
+from tests.slack.kit import MockSlackApi, Recorder, signed_headers, slack_env
+
+from .kit import SUPPORT, CapturingRelay, email_env, hand_in
+
+SLACK_SUPPORT = "C0SUPPORT"
+REPO_WORKFLOWS = Path(__file__).parents[2] / "workflows"
+
+
+def mail_desk_config(tmp_path: Path, **overrides: Any) -> Config:
+    folder = tmp_path / "workflows"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(REPO_WORKFLOWS / "10-triage.yaml", folder / "10-triage.yaml")  # it acknowledges
+    intake = [
+        {"platform": "slack", "channel": "C0ACMESHARED", "organization": "acme"},
+        {"platform": "email", "channel": SUPPORT},
+    ]
+    return desk_config(tmp_path, intake_channels=intake, **overrides)
+
+
+@dataclass
+class MailDesk:
+    client: TestClient[Any, Any]
+    api: MockSlackApi
+    relay: CapturingRelay
+    recorder: Recorder
+
+    @property
+    def adapter(self) -> EmailAdapter:
+        from supportbot.server import DESK
+
+        found = self.client.app[DESK].adapters["email"]
+        assert isinstance(found, EmailAdapter)
+        return found
+
+    async def mail_in(self, raw: bytes, sender: str = "dana@customer.example") -> tuple[int, str]:
+        port = self.adapter.listener.port
+        assert port is not None
+        return await hand_in(port, raw, sender=sender)
+
+    def cards(self) -> list[Any]:
+        return [
+            c
+            for c in self.api.named("chat.postMessage")
+            if c.args["channel"] == SLACK_SUPPORT and "thread_ts" not in c.args
+        ]
+
+    def in_thread(self, ts: str) -> list[Any]:
+        return [c for c in self.api.named("chat.postMessage") if c.args.get("thread_ts") == ts]
+
+    async def slack_thread_reply(self, card_ts: str, text: str, user: str = "U0AGENT1") -> int:
+        payload = {
+            "token": "XXYYZZ",
+            "team_id": "T0001",
+            "api_app_id": "A0APP",
+            "event": {
+                "type": "message",
+                "text": text,
+                "user": user,
+                "ts": "1763900999.000300",
+                "thread_ts": card_ts,
+                "channel": SLACK_SUPPORT,
+                "event_ts": "1763900999.000300",
+                "channel_type": "channel",
+            },
+            "type": "event_callback",
+            "event_id": f"Ev0REPLY{len(self.api.calls)}",
+            "event_time": 1763900999,
+        }
+        body = json.dumps(payload)
+        response = await self.client.post(
+            "/slack/events",
+            data=body.encode(),
+            headers={"Content-Type": "application/json", **signed_headers(body)},
+        )
+        return response.status
+
+
+async def start_mail_desk(
+    aiohttp_client: Any,
+    api: MockSlackApi,
+    relay: CapturingRelay,
+    tmp_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    plugin: EmailPlugin | None = None,
+    **config: Any,
+) -> MailDesk:
+    from supportbot.server import create_app
+
+    recorder = Recorder()
+    app = create_app(
+        mail_desk_config(tmp_path, **config),
+        {**slack_env(api), **email_env(relay, tmp_path), **(env or {})},
+        plugins={"slack": RecordingPlugin(recorder), "email": plugin or EmailPlugin()},
+        migrate=False,
+        poll_interval=0.05,
+    )
+    return MailDesk(await aiohttp_client(app), api, relay, recorder)

@@ -12,7 +12,7 @@ from typing import Any
 
 from supportbot import markup
 from supportbot.adapter import AdapterContext, Capabilities, Directory, EventSink
-from supportbot.events import MessageRef
+from supportbot.events import AnyEvent, MessageRef
 from supportbot.intents import Intent
 from supportbot.templates import Templates
 from supportbot_email.attachments import AttachmentStore
@@ -73,6 +73,9 @@ class EmailAdapter:
 
     async def start(self) -> None:
         await self.listener.start()
+
+    async def complete(self, event: AnyEvent) -> AnyEvent:
+        return event  # a mail carries everything the desk needs
 
     async def stop(self) -> None:
         await self.listener.stop()

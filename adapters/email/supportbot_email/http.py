@@ -16,9 +16,9 @@ import logging
 
 from aiohttp import web
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from supportbot.intake import hash_key
+from supportbot.store.db import SessionFactory
 from supportbot.store.models import IntakeKeyRow
 from supportbot_email.inbound import Envelope, Inbound, Receipt
 
@@ -27,9 +27,7 @@ _CHUNK = 64 * 1024
 
 
 class InboundRoute:
-    def __init__(
-        self, inbound: Inbound, sessions: async_sessionmaker[AsyncSession], max_bytes: int
-    ) -> None:
+    def __init__(self, inbound: Inbound, sessions: SessionFactory, max_bytes: int) -> None:
         self.inbound = inbound
         self.sessions = sessions
         self.max_bytes = max_bytes

@@ -83,8 +83,9 @@ class Inbound:
         if refusal is not None:
             return refusal
         kept = await self.store.keep(mail.parts)
-        outcome = await self.sink(await self._event(mail, envelope, verdict, kept))
-        return Receipt("duplicate" if outcome.duplicate else "accepted")
+        # Stored before the relay hears 250 (or the gateway 202): a crash now loses nothing.
+        stored = await self.sink.accept(await self._event(mail, envelope, verdict, kept))
+        return Receipt("duplicate" if stored.duplicate else "accepted")
 
     def _refusal(self, mail: ParsedMail, envelope: Envelope) -> Receipt | None:
         reason = automatic(mail, envelope_sender=envelope.sender, own=self.settings.addresses)

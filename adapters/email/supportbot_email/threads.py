@@ -18,8 +18,9 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from supportbot.store.db import SessionFactory
 from supportbot.store.models import ConversationReference, TicketThread, utcnow
 from supportbot_email.settings import PLATFORM
 
@@ -64,7 +65,7 @@ class MailThread:
 class ThreadStore:
     """Reads and upserts `conversation_refs` rows; one short transaction per call."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: SessionFactory) -> None:
         self.sessions = sessions
 
     async def save(self, thread: MailThread) -> None:

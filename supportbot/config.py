@@ -160,6 +160,9 @@ class Config(_Model):
     reopen_window: Duration = timedelta(days=7)
     intake_keys: list[IntakeKey] = Field(default_factory=list)
     workflows_dir: str = "workflows"
+    knowledge_dir: str = Field(
+        default="knowledge", description="help-center articles (Markdown); relative to this file"
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Config:

@@ -31,7 +31,8 @@ _APOSTROPHES = re.compile(r"['’]")
 # What people write around a question in a support chat, beside the usual stop words.
 # NLTK's English stop words (as bm25s ships them, apostrophes dropped as we drop them), and
 # what people write around a question in a support chat.
-_ENGLISH_STOP = (frozenset(w.replace("'", "") for w in STOPWORDS_EN_PLUS) - {"down", "off", "out"}) | {
+_KEPT = {"down", "off", "out"}  # "the site is down", "turn it off", "didn't go out"
+_ENGLISH_STOP = (frozenset(w.replace("'", "") for w in STOPWORDS_EN_PLUS) - _KEPT) | {
     "hi", "hello", "hey", "thanks", "thank", "please", "pls", "help", "regards", "cheers",
     "dear", "team", "support", "im", "ive", "cant", "cannot", "would", "could", "get", "got",
     "getting", "want", "wanted", "need", "needs", "trying", "tried", "anyone", "something",
@@ -42,10 +43,13 @@ _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
 _SKIPPED_SUBTYPES = frozenset({"非自立可能", "数詞", "固有名詞-人名"})
 # Nouns and verbs that carry no topic: how a question is asked, not what it is about.
 _JAPANESE_STOP = frozenset(
-    "こと もの ため よう ところ 方 方法 やり方 場合 件 際 様 さん 皆様 世話 質問 問い合わせ "
-    "問合せ 願い お願い 教える 下さる 思う 言う 困る 分かる 今 今日 今回 全部 全て 前 後 "
-    "どう 何 事 時 感じ 大丈夫".split()
-)
+    {
+        "こと", "もの", "ため", "よう", "ところ", "方", "方法", "やり方", "場合", "件", "際",
+        "様", "さん", "皆様", "世話", "質問", "問い合わせ", "問合せ", "願い", "お願い",
+        "教える", "下さる", "思う", "言う", "困る", "分かる", "今", "今日", "今回", "全部",
+        "全て", "前", "後", "どう", "何", "事", "時", "感じ", "大丈夫",
+    }
+)  # fmt: skip
 
 
 class Analyzer:

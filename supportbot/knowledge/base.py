@@ -94,7 +94,8 @@ class KnowledgeBase:
     async def reload(self, loaded_by: str) -> ReloadResult:
         async with self._lock:
             self._seen = await asyncio.to_thread(signature, self.folder)
-            snapshot, problems = await asyncio.to_thread(build_snapshot, self.folder, self.segmenter)
+            build = await asyncio.to_thread(build_snapshot, self.folder, self.segmenter)
+            snapshot, problems = build
             if snapshot is None:
                 log.warning("knowledge not reloaded:\n%s", "\n".join(map(str, problems)))
                 outcome = ReloadResult(False, problems, False, len(self.current.index))
@@ -135,8 +136,9 @@ class KnowledgeBase:
         self, text: str, *, locale: Locale | None, audience: Audience | None, limit: int = 3
     ) -> tuple[Hit, ...]:
         """What is worth showing: confident hits only, often none."""
-        return confident(self.search(text, locale=locale, audience=audience, limit=limit),
-                         self.threshold)  # fmt: skip
+        return confident(
+            self.search(text, locale=locale, audience=audience, limit=limit), self.threshold
+        )
 
     def article(self, article_id: str, locale: Locale) -> Article | None:
         return self.current.index.article(article_id, locale)

@@ -60,9 +60,16 @@ def parse_article(text: str, file: str) -> Article:
     if problems or meta is None or article_id is None:
         raise ArticleProblems(problems)
     return Article(
-        article_id, meta.locale, meta.title, body, tuple(meta.tags), meta.audience, file,
-        end + 2, meta.draft,
-    )  # fmt: skip
+        article_id,
+        meta.locale,
+        meta.title,
+        body,
+        tuple(meta.tags),
+        meta.audience,
+        file,
+        end + 2,
+        meta.draft,
+    )
 
 
 def _validate(doc: yamldoc.Document, problems: list[Problem]) -> FrontMatter | None:
@@ -97,7 +104,10 @@ def _article_id(
 
 def _missing(file: str) -> Problem:
     return Problem(
-        file, 1, 1, "",
+        file,
+        1,
+        1,
+        "",
         "an article starts with front matter: a line `---`, then `title:`, `locale:` and "
         "`audience:`, then a line `---`",
-    )  # fmt: skip
+    )

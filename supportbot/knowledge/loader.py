@@ -95,11 +95,18 @@ def _duplicates(articles: list[Article]) -> list[Problem]:
     for article in articles:
         seen = first.setdefault(article.key, article)
         if seen is not article:
-            problems.append(
-                Problem(
-                    article.file, 1, 1, "id",
-                    f"another {article.locale} article has the id {article.id!r} "
-                    f"({seen.file}); translations share an id, but each locale has one article",
-                )  # fmt: skip
+            message = (
+                f"another {article.locale} article has the id {article.id!r} ({seen.file}); "
+                "translations share an id, but each locale has one article"
             )
+            problems.append(Problem(article.file, 1, 1, "id", message))
     return problems
+
+
+def knowledge_folder(configured: str, config_file: Path | None) -> Path:
+    """`knowledge_dir` from the config: relative to the config file's folder (to the working
+    directory when there is no config file)."""
+    path = Path(configured).expanduser()
+    if path.is_absolute() or config_file is None:
+        return path
+    return config_file.parent / path

@@ -2,7 +2,8 @@
 
 Only words of five letters or more are corrected, by one edit (two from eight letters on), where
 a swap of neighbours counts as one edit (invocie → invoice). Among equally close words the more
-common one wins. Shorter words are left alone: "rice" is not a typo for "price", nor "sick" for "pick".
+common one wins. Shorter words are left alone: "rice" is not a typo for "price", nor "sick"
+for "pick".
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ class Speller:
         if len(term) < MIN_LENGTH or term.isdigit():
             return None
         limit = 1 if len(term) < 8 else 2
-        candidates = [
-            t for n in range(len(term) - limit, len(term) + limit + 1) for t in self._by_length.get(n, ())
-        ]
+        lengths = range(len(term) - limit, len(term) + limit + 1)
+        candidates = [t for n in lengths for t in self._by_length.get(n, ())]
         found = process.extract(term, candidates, scorer=OSA.distance, score_cutoff=limit, limit=8)
         if not found:
             return None

@@ -86,8 +86,11 @@ def synonym_map(
         for word in group.words:
             found = tuple(terms_of(word))
             if not 1 <= len(found) <= MAX_PHRASE:
-                problems.append(_at(group.where, f"{word!r} gives {len(found)} search terms "
-                                    f"{list(found)}; a synonym is one to {MAX_PHRASE} words"))  # fmt: skip
+                message = (
+                    f"{word!r} gives {len(found)} search terms {list(found)}; "
+                    f"a synonym is one to {MAX_PHRASE} words"
+                )
+                problems.append(_at(group.where, message))
             else:
                 phrases.append(found)
         if not phrases:

@@ -54,11 +54,9 @@ def build_snapshot(
 ) -> tuple[Snapshot | None, tuple[Problem, ...]]:
     """Read, validate and index a folder; (None, problems) when anything is wrong."""
     loaded = load_folder(folder)
-    if not loaded.ok:
-        return None, loaded.problems
     synonyms, problems = synonym_map(loaded.synonyms, Analyzer(segmenter).terms)
-    if problems:
-        return None, tuple(problems)
+    if problems or not loaded.ok:
+        return None, (*loaded.problems, *problems)
     index = ArticleIndex(loaded.articles, Analyzer(segmenter, synonyms))
     return Snapshot(index, loaded.drafts, loaded.digest, loaded.files), ()
 

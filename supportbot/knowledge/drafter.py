@@ -61,11 +61,15 @@ class ArticleDrafter:
 async def draft_reply(
     kb: KnowledgeBase, drafter: Drafter, *, question: str, locale: Locale, limit: int = 3
 ) -> Draft | None:
-    """Search the public articles; draft only from confident hits (None when there are none)."""
-    hits = kb.suggest(question, locale=locale, audience="public", limit=limit)
+    """Search the public articles; draft only from confident hits (None when there are none).
+
+    Every language is searched (the question's words find the articles of its language); the
+    drafter then answers in the requester's `locale`, from a translation when there is one."""
+    hits = kb.suggest(question, locale=None, audience="public", limit=limit)
     if not hits:
         return None
-    return await drafter.draft(DraftRequest(question, locale, tuple(h.article for h in hits)))
+    sources = tuple(dict.fromkeys(kb.in_locale(h.article, locale) for h in hits))
+    return await drafter.draft(DraftRequest(question, locale, sources))
 
 
 def public_only(sources: Sequence[Article]) -> tuple[Article, ...]:

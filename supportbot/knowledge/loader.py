@@ -76,7 +76,7 @@ def load_folder(folder: Path) -> LoadResult:
     problems += synonym_problems
     digest = hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()
     if problems:
-        return LoadResult(problems=tuple(problems), digest=digest, files=files)
+        return LoadResult(synonyms=synonyms, problems=tuple(problems), digest=digest, files=files)
     return LoadResult(tuple(published), tuple(drafts), synonyms, (), digest, files)
 
 

@@ -26,7 +26,6 @@ MAX_RUN = 4000
 
 @dataclass(frozen=True, slots=True)
 class Morpheme:
-    surface: str
     normalized: str  # Sudachi's normalised form: the dictionary form, spelling variants unified
     pos: tuple[str, ...]  # part of speech, e.g. ("名詞", "普通名詞", "サ変可能", "*", "*", "*")
 
@@ -37,6 +36,7 @@ class JapaneseSegmenter:
     def __init__(self) -> None:
         self._tokenizer: Tokenizer | None = None
         self._lock = threading.Lock()
+        self._pos: dict[int, tuple[str, ...]] = {}  # part-of-speech id → its names
 
     @property
     def loaded(self) -> bool:
@@ -48,7 +48,9 @@ class JapaneseSegmenter:
             tokenizer = self._tokenizer or self._load()
             for start in range(0, len(text), MAX_RUN):
                 for m in tokenizer.tokenize(text[start : start + MAX_RUN]):
-                    out.append(Morpheme(m.surface(), m.normalized_form(), m.part_of_speech()))
+                    pos_id = m.part_of_speech_id()
+                    pos = self._pos.get(pos_id) or self._pos.setdefault(pos_id, m.part_of_speech())
+                    out.append(Morpheme(m.normalized_form(), pos))
         return out
 
     def _load(self) -> Tokenizer:

@@ -14,8 +14,15 @@ from collections.abc import Sequence
 from supportbot.knowledge.index import Hit
 
 DEFAULT_THRESHOLD = 0.2
+# Beside the best hit, another is worth showing only when it is nearly as good: a list of
+# five "maybe" articles buries the one that answers.
+RELATIVE = 0.6
 
 
 def confident(hits: Sequence[Hit], threshold: float = DEFAULT_THRESHOLD) -> tuple[Hit, ...]:
-    """The hits that score at least `threshold`, best first; empty means: say nothing."""
-    return tuple(h for h in hits if h.score >= threshold)
+    """The hits that score at least `threshold` and at least `RELATIVE` of the best one, best
+    first; empty means: say nothing."""
+    if not hits:
+        return ()
+    floor = max(threshold, RELATIVE * max(h.score for h in hits))
+    return tuple(h for h in hits if h.score >= floor)

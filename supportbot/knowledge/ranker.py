@@ -10,6 +10,7 @@ unchanged (one question, one ceiling), and a threshold on it is meaningful.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -35,6 +36,8 @@ class Ranker:
         self._unknown_idf = _idf(1, max(self.size, 1))
         self.speller = Speller(frequencies)
         self._bm25: bm25s.BM25 | None = None
+        # bm25s sets its logger to DEBUG when imported; let it follow the desk's logging again.
+        logging.getLogger("bm25s").setLevel(logging.NOTSET)
         if self.size and frequencies:
             self._bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
             self._bm25.index([list(doc) for doc in documents], show_progress=False)

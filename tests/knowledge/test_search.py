@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from supportbot.knowledge import KnowledgeBase
+from supportbot.knowledge import KnowledgeBase, confident
 from supportbot.knowledge.analyzer import Analyzer
 from supportbot.knowledge.article import Locale
 from supportbot.knowledge.evaluation import (
@@ -120,3 +120,11 @@ def test_filters_by_locale_and_audience(starter: KnowledgeBase) -> None:
     assert all(h.article.locale == "ja" for h in starter.search("返金", locale="ja", limit=10))
     assert starter.search("", limit=5) == ()
     assert starter.search("the of and", limit=5) == ()  # only stop words
+
+
+def test_only_hits_nearly_as_good_as_the_best_are_suggested(starter: KnowledgeBase) -> None:
+    hits = starter.search("ＣＳＶエクスポートが失敗する", locale="ja", audience="public")
+    assert len([h for h in hits if h.score >= starter.threshold]) > 1
+    assert [h.article.id for h in starter.suggest("ＣＳＶエクスポートが失敗する", locale="ja",
+                                                  audience="public")] == ["export-csv"]  # fmt: skip
+    assert confident(()) == ()

@@ -160,6 +160,10 @@ def latency(articles: Sequence[Article], segmenter: JapaneseSegmenter, count: in
     print(f"index built in {built:.1f} s; one search: p50 {p(0.5):.2f} ms, p95 {p(0.95):.2f} ms, "
           f"p99 {p(0.99):.2f} ms, max {timings[-1]:.2f} ms (mean {mean:.2f})")  # fmt: skip
     print(f"the index adds {after[0] - before[0]} MiB private memory")
+    edited = [*corpus[:-1], Article("edited", "en", "Edited", "A changed article.", (), "public")]
+    started = time.perf_counter()
+    ArticleIndex(edited, index.analyzer, reuse=index)
+    print(f"a reload after one edit rebuilds it in {time.perf_counter() - started:.1f} s")
     terms = sum(len(document_terms(a, index.analyzer)) for a in corpus[:200]) / 200
     print(f"(about {terms:.0f} terms per article)")
 

@@ -50,14 +50,15 @@ ReloadListener = Callable[[ReloadResult, str], Awaitable[None]]  # (result, who 
 
 
 def build_snapshot(
-    folder: Path, segmenter: JapaneseSegmenter
+    folder: Path, segmenter: JapaneseSegmenter, previous: ArticleIndex | None = None
 ) -> tuple[Snapshot | None, tuple[Problem, ...]]:
-    """Read, validate and index a folder; (None, problems) when anything is wrong."""
+    """Read, validate and index a folder; (None, problems) when anything is wrong. Articles
+    unchanged since `previous` are not analysed again."""
     loaded = load_folder(folder)
     synonyms, problems = synonym_map(loaded.synonyms, Analyzer(segmenter).terms)
     if problems or not loaded.ok:
         return None, (*loaded.problems, *problems)
-    index = ArticleIndex(loaded.articles, Analyzer(segmenter, synonyms))
+    index = ArticleIndex(loaded.articles, Analyzer(segmenter, synonyms), reuse=previous)
     return Snapshot(index, loaded.drafts, loaded.digest, loaded.files), ()
 
 
@@ -92,7 +93,9 @@ class KnowledgeBase:
     async def reload(self, loaded_by: str) -> ReloadResult:
         async with self._lock:
             self._seen = await asyncio.to_thread(signature, self.folder)
-            build = await asyncio.to_thread(build_snapshot, self.folder, self.segmenter)
+            build = await asyncio.to_thread(
+                build_snapshot, self.folder, self.segmenter, self.current.index
+            )
             snapshot, problems = build
             if snapshot is None:
                 log.warning("knowledge not reloaded:\n%s", "\n".join(map(str, problems)))

@@ -19,10 +19,21 @@ class Hit:
 
 
 class ArticleIndex:
-    def __init__(self, articles: Sequence[Article], analyzer: Analyzer) -> None:
+    def __init__(
+        self, articles: Sequence[Article], analyzer: Analyzer, *, reuse: ArticleIndex | None = None
+    ) -> None:
+        """Index `articles`. Analysis is most of the cost, so the terms of every article that
+        is unchanged in `reuse` (an index built with the same synonyms) are taken from it: a
+        reload after one edit analyses one file."""
         self.articles = tuple(articles)
         self.analyzer = analyzer
-        self._ranker = Ranker([document_terms(a, analyzer) for a in self.articles])
+        known: dict[Article, tuple[str, ...]] = {}
+        if reuse is not None and reuse.analyzer.synonyms == analyzer.synonyms:
+            known = reuse._terms
+        self._terms: dict[Article, tuple[str, ...]] = {
+            a: known.get(a) or tuple(document_terms(a, analyzer)) for a in self.articles
+        }
+        self._ranker = Ranker([self._terms[a] for a in self.articles])
         self._by_key = {a.key: a for a in self.articles}
         self._masks: dict[tuple[Locale | None, Audience | None], Mask | None] = {
             (locale, audience): self._mask(locale, audience)

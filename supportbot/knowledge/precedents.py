@@ -15,7 +15,7 @@ from supportbot.knowledge.article import Locale
 from supportbot.knowledge.ranker import Ranker
 from supportbot.knowledge.tickets import ResolvedTicket
 
-THRESHOLD = 0.15  # below this a "similar" ticket is noise; see bench/knowledge.py
+THRESHOLD = 0.15  # below this a "similar" ticket shares a word or two, not a question
 
 
 @dataclass(frozen=True, slots=True)

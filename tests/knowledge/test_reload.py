@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 
 from supportbot.knowledge import KnowledgeBase, KnowledgeError, ReloadResult
+from supportbot.knowledge.analyzer import Analyzer
+from supportbot.knowledge.base import build_snapshot
+from supportbot.knowledge.index import ArticleIndex
+from supportbot.knowledge.loader import load_folder
+from supportbot.knowledge.segmenter import JapaneseSegmenter
 from tests.knowledge.conftest import WriteArticle, article_text
 
 
@@ -71,3 +76,26 @@ async def test_the_watcher_reloads_when_a_file_changes(
         watcher.cancel()
         with pytest.raises(asyncio.CancelledError):
             await watcher
+
+
+def test_a_reload_analyses_only_what_changed(write_article: WriteArticle, tmp_path: Path) -> None:
+    write_article("en/reset.md")
+    write_article("en/export.md", article_text("Export to CSV", "Open **Reports → Export**."))
+    folder = tmp_path / "knowledge"
+    first, _ = build_snapshot(folder, JapaneseSegmenter())
+    assert first is not None
+    write_article("en/export.md", article_text("Export to Excel", "Open **Reports → Export**."))
+    counting = CountingAnalyzer(first.index.analyzer)
+    second = ArticleIndex(load_folder(folder).articles, counting, reuse=first.index)
+    assert counting.texts == ["Export to Excel", "", "Open **Reports → Export**."]  # one file
+    assert second.search("excel", limit=1)[0].article.id == "export"
+
+
+class CountingAnalyzer(Analyzer):
+    def __init__(self, like: Analyzer) -> None:
+        super().__init__(like.segmenter, like.synonyms)
+        self.texts: list[str] = []
+
+    def terms(self, text: str) -> list[str]:
+        self.texts.append(text)
+        return super().terms(text)

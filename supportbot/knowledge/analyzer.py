@@ -54,7 +54,9 @@ _JAPANESE_STOP = frozenset(
 
 
 class Analyzer:
-    """Turns text into terms. Cheap to make; share one `JapaneseSegmenter` between them."""
+    """Turns text into terms. Cheap to make; share one `JapaneseSegmenter` between them, but
+    not an analyzer between threads (PyStemmer's stemmers are not thread-safe): each index
+    build makes its own."""
 
     def __init__(
         self,

@@ -247,7 +247,9 @@ class Config(_Model):
     reopen_window: Duration = timedelta(days=7)
     intake_keys: list[IntakeKey] = Field(default_factory=list)
     workflows_dir: str = Field(default="workflows", description="relative to this file")
-    knowledge_dir: str = Field(default="knowledge", description="relative to this file")
+    knowledge_dir: str = Field(
+        default="knowledge", description="help-center articles (Markdown); relative to this file"
+    )
     pipeline: Pipeline = Field(default_factory=Pipeline)
 
     @field_validator("teams")

@@ -1,0 +1,39 @@
+"""Typos in questions: a word no document contains is replaced by the closest one that some do.
+
+Only words of five letters or more are corrected, by one edit (two from eight letters on), where
+a swap of neighbours counts as one edit (invocie → invoice). Among equally close words the more
+common one wins. Shorter words are left alone: "rice" is not a typo for "price", nor "sick"
+for "pick".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+MIN_LENGTH = 5
+
+
+class Speller:
+    def __init__(self, frequencies: Mapping[str, int]) -> None:
+        self._frequencies = frequencies
+        self._by_length: dict[int, list[str]] = {}
+        for term in frequencies:
+            self._by_length.setdefault(len(term), []).append(term)
+
+    def correct(self, term: str) -> str | None:
+        """The term itself when known, its closest known spelling, or None."""
+        if term in self._frequencies:
+            return term
+        if len(term) < MIN_LENGTH or term.isdigit():
+            return None
+        limit = 1 if len(term) < 8 else 2
+        lengths = range(len(term) - limit, len(term) + limit + 1)
+        candidates = [t for n in lengths for t in self._by_length.get(n, ())]
+        found = process.extract(term, candidates, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        if not found:
+            return None
+        best = min(found, key=lambda f: (f[1], -self._frequencies[f[0]], f[0]))
+        return best[0]

@@ -20,7 +20,7 @@ from pathlib import Path
 from supportbot import failures, intake_keys, starter
 from supportbot.config import Config, load_config, locate_config
 
-FEATURE_CLIS = ("supportbot.workflows.cli", "supportbot.insights.cli")
+FEATURE_CLIS = ("supportbot.workflows.cli", "supportbot.insights.cli", "supportbot.knowledge.cli")
 Handler = Callable[[argparse.Namespace], int]
 Subparsers = argparse._SubParsersAction  # argparse keeps the type private; it is stable
 

@@ -17,13 +17,13 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
-from supportbot.store.models import Base
+from supportbot.server import DESK
+from tests.rows import changed, quiet_row_counts, row_counts
 
 from .kit import SlackHarness, fixture_json, fixture_text, signed_headers
 
@@ -95,8 +95,6 @@ def event_base(draw: Draw) -> dict[str, Json]:
 
 
 def command_base(draw: Draw) -> dict[str, Json]:
-    from urllib.parse import parse_qsl
-
     form = dict(parse_qsl(fixture_text("slash_command.form.txt"), keep_blank_values=True))
     form["trigger_id"] = _tag(draw)
     form["text"] = draw(_COMMAND_TEXTS)
@@ -249,10 +247,6 @@ class Tally:
         self.statuses[status] = self.statuses.get(status, 0) + 1
 
 
-_TABLES = tuple(Base.metadata.sorted_tables)
-_COUNT_ROWS = text("SELECT " + ", ".join(f"(SELECT count(*) FROM {t.name})" for t in _TABLES))
-
-
 class FuzzHarness:
     """Sends examples to a running desk and checks, after each one, that nothing broke."""
 
@@ -260,10 +254,11 @@ class FuzzHarness:
         self.slack = slack
         self.tally = Tally()
         self._rows: dict[str, int] | None = None
+        self._db = slack.client.app[DESK].db
 
     async def send(self, example: Fuzzed) -> int:
         if self._rows is None:
-            self._rows = await self.quiet_rows()
+            self._rows = await quiet_row_counts(self._db)
         body = example.body.encode("utf-8", "surrogatepass")
         headers = {
             "Content-Type": "application/x-www-form-urlencoded"
@@ -276,31 +271,13 @@ class FuzzHarness:
         )
         await response.read()
         await self.slack.adapter._listeners.drain()  # acked work done: the rows are final
-        rows = await self.rows()
+        rows = await row_counts(self._db)
         if response.status >= 400:
-            changed = {t: (self._rows[t], n) for t, n in rows.items() if self._rows[t] != n}
-            assert not changed, f"a refused request ({response.status}) wrote rows: {changed}"
+            wrote = changed(self._rows, rows)
+            assert not wrote, f"a refused request ({response.status}) wrote rows: {wrote}"
         self._rows = rows
         self.tally.count(response.status)
         return response.status
-
-    async def quiet_rows(self, polls: int = 3) -> dict[str, int]:
-        """The row counts once the desk's start-up work (e.g. arming the spike watch's timer)
-        has written what it writes: the same in `polls` readings in a row."""
-        seen = [await self.rows()]
-        while len(seen) < polls or any(r != seen[-1] for r in seen[-polls:]):
-            await asyncio.sleep(0.1)
-            seen.append(await self.rows())
-        return seen[-1]
-
-    async def rows(self) -> dict[str, int]:
-        """Row counts of every table the desk has (inbox, tickets, people, outbox, …)."""
-        from supportbot.server import DESK
-
-        engine = self.slack.client.app[DESK].db.engine.execution_options(supportbot_read_only=True)
-        async with engine.connect() as connection:
-            counts = (await connection.execute(_COUNT_ROWS)).one()
-        return {t.name: int(n) for t, n in zip(_TABLES, counts, strict=True)}
 
     async def run(self, strategy: st.SearchStrategy[Fuzzed], examples: int) -> Tally:
         loop = asyncio.get_running_loop()

@@ -9,9 +9,10 @@ body sent without one (chunked) is cut off at the limit while it is read.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 
 KIB = 1024
 DEFAULT_LIMIT = 1024 * KIB  # Slack and Bot Framework payloads stay far below this
@@ -20,8 +21,6 @@ DEFAULT_LIMIT = 1024 * KIB  # Slack and Bot Framework payloads stay far below th
 INTAKE_LIMIT = 256 * KIB
 LIMITS: Mapping[str, int] = {"/api/intake": INTAKE_LIMIT}
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def too_large(limit: int, size: int) -> web.HTTPRequestEntityTooLarge:
@@ -46,9 +45,7 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     return bytes(body)
 
 
-def limit_bodies(
-    limits: Mapping[str, int] = LIMITS, default: int = DEFAULT_LIMIT
-) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def limit_bodies(limits: Mapping[str, int] = LIMITS, default: int = DEFAULT_LIMIT) -> Middleware:
     """An aiohttp middleware applying `limits` (by path; `default` elsewhere) to every body."""
 
     @web.middleware

@@ -19,7 +19,7 @@ from aiohttp import web
 
 from supportbot.config import Config, load_config
 from supportbot.durations import parse_duration
-from supportbot.playground import PLAYGROUND, PlaygroundPlugin
+from supportbot.playground import PLAYGROUND, PLAYGROUND_ACCESS, PlaygroundPlugin
 from supportbot.playground.personas import PLATFORM
 from supportbot.playground.scenario import StoryError, play
 
@@ -51,7 +51,8 @@ async def run_demo(
             if history:
                 await _seed(runner.app, config, parse_duration(history).days)
             await web.TCPSite(runner, host, port).start()
-            print(f"Playground: http://{host}:{port}/playground", flush=True)
+            link = runner.app[PLAYGROUND_ACCESS].link(f"http://{host}:{port}")
+            print(f"Playground: {link}", flush=True)
             if scenario:
                 await _play_story(runner.app, clock)
             await asyncio.Event().wait()  # until the CLI cancels us
@@ -95,7 +96,8 @@ class DemoClock:
 def _create_app(config: Config, clock: DemoClock) -> web.Application:
     from supportbot.server import create_app  # the composition root (imports every feature)
 
-    # The demo is the playground alone: no platform tokens, nothing leaves the machine.
+    # The demo is the playground alone: no platform tokens, nothing leaves the machine. The
+    # playground still wants its token (printed with the link): a visitor cannot guess it.
     env = {**os.environ, "SUPPORTBOT_PLAYGROUND": "on"}
     plugins = {PLATFORM: PlaygroundPlugin()}
     folder = Path(config.workflows_dir)

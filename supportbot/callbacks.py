@@ -143,8 +143,9 @@ class CallbackPolicy:
         except ValueError:
             pass  # a name: resolve it
         try:
-            found = await self._resolve(host, port)
-        except OSError as exc:
+            async with asyncio.timeout(self.settings.connect_timeout.total_seconds()):
+                found = await self._resolve(host, port)
+        except (OSError, TimeoutError) as exc:  # TimeoutError: a DNS server that never answers
             raise CallbackRefusedError(f"{host} does not resolve", retryable=True) from exc
         if not found:
             raise CallbackRefusedError(f"{host} does not resolve", retryable=True)

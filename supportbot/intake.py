@@ -229,10 +229,11 @@ class IntakeAdapter:
             raise DeliveryError(f"callback refused: {exc}", retryable=exc.retryable) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise DeliveryError(f"callback unreachable: {exc}") from exc
+        said = f"{answer.status} {answer.text[:200]}".strip()
         if answer.status >= 500 or answer.status == 429:
-            raise DeliveryError(f"callback answered {answer.status}")
+            raise DeliveryError(f"callback answered {said}")
         if answer.status >= 300:  # redirects are not followed: one could lead anywhere
-            raise DeliveryError(f"callback refused: {answer.status}", retryable=False)
+            raise DeliveryError(f"callback refused: {said}", retryable=False)
         return MessageRef(PLATFORM, str(ticket.number), secrets.token_hex(8))
 
     async def _key_name(self, number: int) -> str | None:

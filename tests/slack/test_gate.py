@@ -42,7 +42,13 @@ def test_every_recorded_payload_passes(path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("type", 7), ("event_id", ["Ev1"]), ("team_id", {"id": "T1"}), ("event", "message")],
+    [
+        ("type", 7),
+        ("event_id", ["Ev1"]),
+        ("team_id", {"id": "T1"}),
+        ("event", "message"),
+        ("response_urls", None),  # found by the fuzz test: Bolt takes its len()
+    ],
 )
 def test_a_field_of_the_wrong_type_is_named(field: str, value: Any) -> None:
     payload = fixture_json("event_message_shared_channel.json")

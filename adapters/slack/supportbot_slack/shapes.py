@@ -58,7 +58,7 @@ class Walked(Shape):
     function_data: Walked | None = None
     bot_access_token: Text | None = None
     response_url: Text | None = None
-    response_urls: list[ResponseUrl] | None = None
+    response_urls: list[ResponseUrl] = Field(default_factory=list)  # Bolt takes its len()
 
 
 class Authorization(Walked):

@@ -224,6 +224,49 @@ class Pipeline(_Model):
 class IntakeKey(_Model):
     name: str
     sha256: str = Field(description="hex SHA-256 of the bearer key; never the key itself")
+    callback_hosts: list[str] = Field(
+        default_factory=list,
+        description="hosts this key's `callback_url` may name (`hooks.example.com`, or "
+        "`*.example.com` for its subdomains); when set, no other host, and these may be on a "
+        "private network (they are trusted by name; link-local addresses stay refused)",
+    )
+
+    @field_validator("callback_hosts")
+    @classmethod
+    def _host_patterns(cls, hosts: list[str]) -> list[str]:
+        normalized = [host.strip().lower().rstrip(".") for host in hosts]
+        for host in normalized:
+            name = host.removeprefix("*.")
+            if not name or "*" in name or "/" in name or ":" in name or "@" in name:
+                raise ValueError(
+                    f"{host!r} is not a host name; write hooks.example.com or *.example.com"
+                )
+        return normalized
+
+
+class IntakeCallbacks(_Model):
+    """How the desk calls intake clients back with replies (`callback_url`, intake API).
+
+    Callbacks go over https to public addresses only: every address the host resolves to is
+    checked, at submission and again before each delivery, and the connection goes to the
+    checked address (no DNS rebinding), without following redirects.
+    """
+
+    allow_local: bool = Field(
+        default=False,
+        description="development only: callbacks may also reach this machine and private "
+        "networks (127.0.0.0/8, ::1, 10/8, 172.16/12, 192.168/16, fc00::/7), and use http "
+        "to loopback; link-local addresses (169.254/16 with cloud metadata, fe80::/10) never",
+    )
+    connect_timeout: Duration = Field(
+        default=timedelta(seconds=5), description="time to open the connection"
+    )
+    read_timeout: Duration = Field(
+        default=timedelta(seconds=10), description="longest wait for the answer's next bytes"
+    )
+    max_response_bytes: int = Field(
+        default=64 * 1024, ge=0, description="at most this much of an answer is read"
+    )
 
 
 class Config(_Model):
@@ -246,6 +289,7 @@ class Config(_Model):
     kudos: Kudos = Field(default_factory=Kudos)
     reopen_window: Duration = timedelta(days=7)
     intake_keys: list[IntakeKey] = Field(default_factory=list)
+    intake_callbacks: IntakeCallbacks = Field(default_factory=IntakeCallbacks)
     workflows_dir: str = Field(default="workflows", description="relative to this file")
     knowledge_dir: str = Field(
         default="knowledge", description="help-center articles (Markdown); relative to this file"

@@ -12,15 +12,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import aiohttp
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, ValidationError
 from sqlalchemy import select
 
 from supportbot import markup
 from supportbot.adapter import Capabilities, DeliveryError
+from supportbot.callbacks import (
+    CallbackPolicy,
+    CallbackRefusedError,
+    Resolve,
+    post_json,
+    system_resolve,
+)
 from supportbot.events import Actor, AnyEvent, ConversationRef, MessageRef, TicketRequested
 from supportbot.intents import Intent, PostMessage
 from supportbot.store.models import IntakeKeyRow, Ticket
@@ -44,7 +51,9 @@ class IntakeRequest(BaseModel):
     subject: str = Field(min_length=1, max_length=300)
     body: str = Field(min_length=1, max_length=20000)
     locale: Literal["en", "ja"] = "en"
-    callback_url: HttpUrl | None = None
+    # Where replies go; `callbacks.py` decides which targets are allowed (tickets.callback_url
+    # holds 2,000 characters).
+    callback_url: Annotated[HttpUrl, UrlConstraints(max_length=2000)] | None = None
 
 
 def hash_key(key: str) -> str:
@@ -111,6 +120,8 @@ async def _create(request: web.Request, desk: Desk) -> web.Response:
             for e in exc.errors(include_url=False)
         ]
         return web.json_response({"error": "invalid request", "fields": errors}, status=400)
+    if (refused := await _refused_callback(desk, key_id, body.callback_url)) is not None:
+        return refused
     actor = Actor(PLATFORM, body.requester.email.lower(), body.requester.name, locale=body.locale)
     event = TicketRequested(
         # A client that retries with the same Idempotency-Key gets no second ticket.
@@ -134,6 +145,28 @@ async def _create(request: web.Request, desk: Desk) -> web.Response:
         )
     ticket = await desk.tickets.get(outcome.created[0])
     return web.json_response({"ticket": ticket.number, "status": ticket.status}, status=201)
+
+
+async def _refused_callback(desk: Desk, key_id: int, url: HttpUrl | None) -> web.Response | None:
+    """A 400 naming `callback_url` when the desk may not call it back (see `callbacks.py`)."""
+    if url is None:
+        return None
+    try:
+        await CallbackPolicy.from_config(desk.config).check(
+            str(url), key=await _key_name(desk, key_id)
+        )
+    except CallbackRefusedError as exc:
+        fields = [{"field": "callback_url", "error": str(exc)}]
+        return web.json_response({"error": "invalid request", "fields": fields}, status=400)
+    return None
+
+
+async def _key_name(desk: Desk, key_id: int) -> str | None:
+    async with desk.db.reads() as s:
+        name: str | None = await s.scalar(
+            select(IntakeKeyRow.name).where(IntakeKeyRow.id == key_id)
+        )
+    return name
 
 
 async def _show(request: web.Request, desk: Desk) -> web.Response:
@@ -173,9 +206,9 @@ class IntakeAdapter:
         images=False,
     )
 
-    def __init__(self, desk: Desk, timeout: float = 10.0) -> None:
+    def __init__(self, desk: Desk, *, resolve: Resolve | None = None) -> None:
         self._desk = desk
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._callbacks = CallbackPolicy.from_config(desk.config, resolve=resolve or system_resolve)
 
     async def start(self) -> None:
         return None
@@ -197,15 +230,28 @@ class IntakeAdapter:
             "status": ticket.status,
             "text": markup.to_plain(intent.message.text),
         }
+        key = await self._key_name(ticket.number)
         try:
-            async with (
-                aiohttp.ClientSession(timeout=self._timeout) as http,
-                http.post(ticket.callback_url, json=payload) as response,
-            ):
-                if response.status >= 500 or response.status == 429:
-                    raise DeliveryError(f"callback answered {response.status}")
-                if response.status >= 400:
-                    raise DeliveryError(f"callback refused: {response.status}", retryable=False)
+            target = await self._callbacks.check(ticket.callback_url, key=key)
+            answer = await post_json(target, payload, self._callbacks)
+        except CallbackRefusedError as exc:  # checked again: what a name points at changes
+            raise DeliveryError(f"callback refused: {exc}", retryable=exc.retryable) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise DeliveryError(f"callback unreachable: {exc}") from exc
+        said = f"{answer.status} {answer.text[:200]}".strip()
+        if answer.status >= 500 or answer.status == 429:
+            raise DeliveryError(f"callback answered {said}")
+        if answer.status >= 300:  # redirects are not followed: one could lead anywhere
+            raise DeliveryError(f"callback refused: {said}", retryable=False)
         return MessageRef(PLATFORM, str(ticket.number), secrets.token_hex(8))
+
+    async def _key_name(self, number: int) -> str | None:
+        """The name of the key that opened ticket `number` (its `callback_hosts` apply)."""
+        opened_by = (
+            select(IntakeKeyRow.name)
+            .join(Ticket, Ticket.intake_key_id == IntakeKeyRow.id)
+            .where(Ticket.id == number)
+        )
+        async with self._desk.db.reads() as s:
+            name: str | None = await s.scalar(opened_by)
+        return name

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from supportbot import intake
+from supportbot import body_limits, intake
 from supportbot.adapter import AdapterContext, AdapterPlugin, discover_plugins
 from supportbot.clock import Clock
 from supportbot.composition import build_desk
@@ -38,7 +38,7 @@ def create_app(
 ) -> web.Application:
     """Build the whole server. `migrate=False` creates tables from the models (tests)."""
     desk = build_desk(config, clock=clock, workflows_dir=workflows_dir)
-    app = web.Application()
+    app = web.Application(middlewares=[body_limits.limit_bodies()])  # 413, before reading
     app[DESK] = desk
     ctx = AdapterContext(
         config=config,

@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from supportbot.config import Config, IntakeKey, load_config
+from supportbot.config import Config, IntakeCallbacks, IntakeKey, load_config
 from supportbot.desk import Desk
 from supportbot.happenings import Turn
 from supportbot.intake import hash_key
@@ -109,9 +109,10 @@ async def test_public_replies_reach_the_callback_even_after_an_outage(
     hook_app = web.Application()
     hook_app.router.add_post("/hook", callback)
     hook = await aiohttp_server(hook_app)
+    local = config.model_copy(update={"intake_callbacks": IntakeCallbacks(allow_local=True)})
     app = create_app(
-        config, {}, plugins={}, migrate=False, poll_interval=3600, workflows_dir=tmp_path
-    )  # no workflows: only the reply below is sent
+        local, {}, plugins={}, migrate=False, poll_interval=3600, workflows_dir=tmp_path
+    )  # no workflows: only the reply below is sent; the hook is on this machine
     client = await aiohttp_client(app)
     body = {**GOOD, "callback_url": str(hook.make_url("/hook"))}
     response = await client.post(

@@ -2,14 +2,14 @@
 
 It is a third chat platform, built in: channels, threads, DMs and ticket cards rendered from the
 same `Message` model as Slack and Teams, with a persona switcher to act as a customer, an agent,
-a lead or an engineer. It is meant for demos and development, and anyone who can reach it can act
-as anyone, so when the config gives the playground a support channel it answers only clients on
-this machine (loopback); `SUPPORTBOT_PLAYGROUND=on` opens it to everyone (the demo does, on
-127.0.0.1 by default) and `SUPPORTBOT_PLAYGROUND=off` turns it off.
+a lead or an engineer. It is meant for demos and development, and anyone who can use it can act
+as anyone: so it is off unless asked for (`SUPPORTBOT_PLAYGROUND=on`; `supportbot demo` asks), and
+then it answers only requests carrying the access token printed at start-up (`access.py`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from aiohttp import web
 
 from supportbot.adapter import AdapterContext, ChatAdapter
 from supportbot.config import Config
+from supportbot.playground.access import Access, is_on
 from supportbot.playground.actions import Actions
 from supportbot.playground.adapter import PlaygroundAdapter
 from supportbot.playground.personas import PLATFORM, personas_from
@@ -25,51 +26,48 @@ from supportbot.playground.sqlstore import SqlMessageStore
 from supportbot.playground.store import MessageStore
 from supportbot.templates import Templates
 
+log = logging.getLogger(__name__)
 DEFAULT_CHANNELS = ("customers", "support", "engineering", "sales", "marketing", "kudos")
-_ON = {"1", "on", "true", "yes"}
-_OFF = {"0", "off", "false", "no"}
 
-__all__ = ["PLAYGROUND", "Actions", "PlaygroundAdapter", "PlaygroundPlugin"]
+__all__ = ["PLAYGROUND", "PLAYGROUND_ACCESS", "Actions", "PlaygroundAdapter", "PlaygroundPlugin"]
 
 # The playground's inbound side on the app, for the demo's scripted story (it acts like a visitor).
 PLAYGROUND = web.AppKey("supportbot.playground", Actions)
+# Its access token, for whoever prints the link (the demo) and tests.
+PLAYGROUND_ACCESS = web.AppKey("supportbot.playground.access", Access)
 
 
 class PlaygroundPlugin:
     name = PLATFORM
 
     def create(self, ctx: AdapterContext) -> ChatAdapter | None:
-        mode = access(ctx.config, ctx.env.get("SUPPORTBOT_PLAYGROUND", ""))
-        if mode == "off":
+        if not is_on(ctx.env):
             return None
+        templates = Templates.from_folders(Path(ctx.config.workflows_dir) / "templates")
         adapter = PlaygroundAdapter(
             store=make_store(ctx),
             directory=ctx.directory,
             personas=personas_from(ctx.config),
             channels=channels_from(ctx.config),
             bot_name=ctx.config.desk_name,
-            templates=Templates.from_folders(Path(ctx.config.workflows_dir) / "templates"),
+            templates=templates,
         )
         actions = Actions(adapter, ctx.sink)
-        mount(ctx.app, adapter, actions, local_only=mode == "local")
+        access = Access.from_env(ctx.env, templates)
+        mount(ctx.app, adapter, actions, access=access)
         ctx.app[PLAYGROUND] = actions
+        ctx.app[PLAYGROUND_ACCESS] = access
         ctx.app.on_shutdown.append(_close_pages(adapter))
+        log.warning(
+            "the playground is on; anyone with this link can act as anyone: %s",
+            access.link(ctx.public_url),
+        )
         return adapter
 
 
 def make_store(ctx: AdapterContext) -> MessageStore:
     """The desk's database (table `playground_messages`), so history survives a restart."""
     return SqlMessageStore(ctx.sessions)
-
-
-def access(config: Config, switch: str) -> str:
-    """Who may use the playground: "any" (switched on), "local" (the config names it), or "off"."""
-    word = switch.strip().lower()
-    if word in _OFF:
-        return "off"
-    if word in _ON:
-        return "any"
-    return "local" if PLATFORM in config.support_channel else "off"
 
 
 def channels_from(config: Config) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from supportbot.config import Config, load_config
 from supportbot.durations import parse_duration
-from supportbot.playground import PLAYGROUND, PlaygroundPlugin
+from supportbot.playground import PLAYGROUND, PLAYGROUND_ACCESS, PlaygroundPlugin
 from supportbot.playground.personas import PLATFORM
 from supportbot.playground.scenario import StoryError, play
 from supportbot.starter import demo_config as bundled_demo_config
@@ -54,7 +54,8 @@ async def run_demo(
             if history:
                 await _seed(runner.app, config, parse_duration(history).days)
             await web.TCPSite(runner, host, port).start()
-            print(f"Playground: http://{host}:{port}/playground", flush=True)
+            link = runner.app[PLAYGROUND_ACCESS].link(f"http://{host}:{port}")
+            print(f"Playground: {link}", flush=True)
             if database is not None:
                 print(f"(a fresh demo database: {file})", flush=True)
             if scenario:
@@ -103,7 +104,8 @@ class DemoClock:
 def _create_app(config: Config, clock: DemoClock) -> web.Application:
     from supportbot.server import create_app  # the composition root (imports every feature)
 
-    # The demo is the playground alone: no platform tokens, nothing leaves the machine.
+    # The demo is the playground alone: no platform tokens, nothing leaves the machine. The
+    # playground still wants its token (printed with the link): a visitor cannot guess it.
     env = {**os.environ, "SUPPORTBOT_PLAYGROUND": "on"}
     plugins = {PLATFORM: PlaygroundPlugin()}
     folder = Path(config.workflows_dir)

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from aiohttp import WSMsgType, web
 
+from supportbot.playground.access import Access
 from supportbot.playground.actions import ActionError, Actions
 from supportbot.playground.adapter import PlaygroundAdapter
 
 log = logging.getLogger(__name__)
 PREFIX = "/playground"
-LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 
 
 def static_dir() -> Path:
@@ -29,9 +29,9 @@ def static_dir() -> Path:
 
 
 def mount(
-    app: web.Application, adapter: PlaygroundAdapter, actions: Actions, *, local_only: bool
+    app: web.Application, adapter: PlaygroundAdapter, actions: Actions, *, access: Access
 ) -> None:
-    pages = _Pages(adapter, actions, local_only)
+    pages = _Pages(adapter, actions, access)
     app.router.add_get(PREFIX, pages.index)
     app.router.add_get(PREFIX + "/", pages.index)
     app.router.add_get(PREFIX + "/api/personas", pages.personas)
@@ -41,26 +41,18 @@ def mount(
     app.router.add_static(PREFIX + "/static", static_dir())
 
 
-def is_local(remote: str | None) -> bool:
-    return remote in LOOPBACK
-
-
 class _Pages:
-    def __init__(self, adapter: PlaygroundAdapter, actions: Actions, local_only: bool) -> None:
+    def __init__(self, adapter: PlaygroundAdapter, actions: Actions, access: Access) -> None:
         self.adapter = adapter
         self.actions = actions
-        self.local_only = local_only
+        self.access = access
 
     def _guard(self, request: web.Request) -> None:
-        """Anyone who reaches the playground can act as anyone: by default, only this machine."""
-        if self.local_only and not is_local(request.remote):
-            raise web.HTTPForbidden(
-                text="the playground answers only local clients; set SUPPORTBOT_PLAYGROUND=on "
-                "to open it to others (it lets anyone act as anyone)"
-            )
+        """Anyone who uses the playground can act as anyone: only holders of its token."""
+        self.access.guard(request)
 
     async def index(self, request: web.Request) -> web.StreamResponse:
-        self._guard(request)
+        self.access.admit(request)  # `?token=…` becomes the cookie
         return web.FileResponse(static_dir() / "index.html", headers={"Cache-Control": "no-cache"})
 
     def _persona(self, request: web.Request) -> str:

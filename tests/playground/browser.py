@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
+from .helpers import ACCESS_TOKEN
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless",
@@ -42,7 +44,7 @@ async def open_as(browser: Browser, base_url: str, persona: str, channel: str) -
     """A page acting as `persona`, showing `channel`, with its live connection up."""
     context = await browser.new_context(viewport={"width": 1400, "height": 860}, locale="en-US")
     page = await context.new_page()
-    await page.goto(f"{base_url}/playground?as={persona}&channel={channel}")
+    await page.goto(f"{base_url}/playground?as={persona}&channel={channel}&token={ACCESS_TOKEN}")
     await page.wait_for_selector("body[data-live=yes]")
     return page
 

@@ -13,7 +13,7 @@ import pytest
 
 from supportbot.playground.store import MemoryMessageStore
 
-from .helpers import FakeDesk, Playground, build_app, database
+from .helpers import WITH_TOKEN, FakeDesk, Playground, build_app, database
 
 
 @pytest.fixture(params=["sql", "memory"])
@@ -25,5 +25,5 @@ async def playground(
         app, adapter = build_app(desk, db)
         if request.param == "memory":
             adapter.store = MemoryMessageStore()
-        client = await aiohttp_client(app)
+        client = await aiohttp_client(app, headers=WITH_TOKEN)
         yield Playground(client, adapter, desk)

@@ -17,6 +17,8 @@ from supportbot.playground import PLAYGROUND, Actions, PlaygroundPlugin
 from supportbot.playground.demo import demo_config
 from supportbot.server import create_app
 
+from .helpers import ON
+
 ROOT = Path(__file__).resolve().parents[2]
 TUESDAY_MORNING = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo: business hours
 
@@ -46,7 +48,7 @@ async def live_desk(aiohttp_server: Any, tmp_path: Path) -> AsyncIterator[LiveDe
     clock = FrozenClock(TUESDAY_MORNING)
     app = create_app(
         config,
-        {"SUPPORTBOT_PLAYGROUND": "on"},
+        ON,
         clock=clock,
         plugins={"playground": PlaygroundPlugin()},
         workflows_dir=ROOT / "workflows",

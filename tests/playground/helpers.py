@@ -16,6 +16,7 @@ from supportbot.config import Config
 from supportbot.events import AnyEvent
 from supportbot.pipeline.inbox import Receipt
 from supportbot.playground import PlaygroundAdapter, PlaygroundPlugin
+from supportbot.playground.access import HEADER, SWITCH, TOKEN
 from supportbot.store.db import Database, open_database
 
 CONFIG: dict[str, Any] = {
@@ -59,6 +60,11 @@ class NameDirectory:
         return found.name if found else person
 
 
+# The playground is on only when asked, and then only for holders of its token.
+ACCESS_TOKEN = "test-playground-token"
+ON = {SWITCH: "on", TOKEN: ACCESS_TOKEN}
+WITH_TOKEN = {HEADER: ACCESS_TOKEN}  # default headers for test clients
+
 Reaction = Callable[[PlaygroundAdapter, AnyEvent], Awaitable[None]]
 
 
@@ -101,7 +107,7 @@ def build_app(
     app = web.Application()
     ctx = AdapterContext(
         config=config,
-        env=env or {},
+        env=ON if env is None else env,
         app=app,
         sink=desk,
         directory=NameDirectory(config),

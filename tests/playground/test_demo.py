@@ -23,15 +23,20 @@ def free_port() -> int:
         return port
 
 
-async def fetch_when_up(url: str) -> str:
-    """The page, once the server answers (the demo migrates its database first)."""
-    async with aiohttp.ClientSession() as http:
-        while True:
-            with contextlib.suppress(aiohttp.ClientConnectionError):
-                async with http.get(url) as response:
-                    if response.status == 200:
-                        return await response.text()
-            await asyncio.sleep(0.2)
+async def printed_link(capsys: pytest.CaptureFixture[str]) -> str:
+    """The playground's link, once the demo printed it (it migrates its database first)."""
+    printed = ""
+    while "Playground: " not in printed:
+        await asyncio.sleep(0.2)
+        printed += capsys.readouterr().out
+    return printed.split("Playground: ", 1)[1].split()[0]
+
+
+async def fetch(url: str) -> tuple[int, str]:
+    # A browser keeps the cookie the link sets; aiohttp's jar needs `unsafe` for an IP host.
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as http, http.get(url) as response:
+        return response.status, await response.text()
 
 
 async def test_the_demo_serves_the_playground_on_the_default_config(
@@ -41,9 +46,12 @@ async def test_the_demo_serves_the_playground_on_the_default_config(
     port = free_port()
     demo = asyncio.create_task(run_demo(None, "127.0.0.1", port))
     try:
-        page = await asyncio.wait_for(fetch_when_up(f"http://127.0.0.1:{port}/playground"), 60)
-        assert "supportbot" in page
-        assert f"Playground: http://127.0.0.1:{port}/playground" in capsys.readouterr().out
+        link = await asyncio.wait_for(printed_link(capsys), 60)
+        assert link.startswith(f"http://127.0.0.1:{port}/playground?token=")
+        status, page = await fetch(link)
+        assert status == 200 and "supportbot" in page
+        # Without the token the page stays closed, even on this machine.
+        assert (await fetch(f"http://127.0.0.1:{port}/playground"))[0] == 403
     finally:
         demo.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -15,7 +15,7 @@ from supportbot.intents import OpenForm, PostEphemeral, PostMessage, SendDirect,
 from supportbot.messages import Button, Form, Message, TextInput
 from supportbot.playground.inbound import conversation
 
-from .helpers import FakeDesk, Playground, build_app, database
+from .helpers import WITH_TOKEN, FakeDesk, Playground, build_app, database
 
 
 async def page(playground: Playground, persona: str) -> ClientWebSocketResponse:
@@ -139,6 +139,6 @@ async def test_history_survives_a_restart(aiohttp_client: Any, tmp_path: Path) -
         ref = await first.send(PostMessage(conversation("support"), Message(text="kept")))
         assert ref is not None
         app, _ = build_app(FakeDesk(), db)
-        client = await aiohttp_client(app)
+        client = await aiohttp_client(app, headers=WITH_TOKEN)
         state = await (await client.get("/playground/api/state?persona=aiko")).json()
         assert [(m["id"], m["text_html"]) for m in state["messages"]] == [(ref.message_id, "kept")]

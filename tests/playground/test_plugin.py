@@ -7,9 +7,9 @@ from typing import Any
 
 from supportbot.adapter import ENTRY_POINT_GROUP
 from supportbot.config import Config
-from supportbot.playground import PlaygroundPlugin, access, channels_from
+from supportbot.playground import PlaygroundPlugin, channels_from
+from supportbot.playground.access import is_on
 from supportbot.playground.personas import personas_from
-from supportbot.playground.routes import is_local
 
 from .helpers import CONFIG
 
@@ -19,15 +19,10 @@ def test_the_plugin_is_registered_under_the_adapters_entry_point() -> None:
     assert found.load() is PlaygroundPlugin
 
 
-def test_it_is_on_only_when_configured_or_asked_and_then_for_this_machine() -> None:
-    with_playground = Config.model_validate(CONFIG)
-    without = Config.model_validate({})
-    assert access(with_playground, "") == "local"
-    assert access(with_playground, "off") == "off"
-    assert access(without, "") == "off"
-    assert access(without, "on") == "any"
-    assert is_local("127.0.0.1") and is_local("::1")
-    assert not is_local("192.0.2.7") and not is_local(None)
+def test_it_is_on_only_when_asked_for() -> None:
+    # A config naming playground channels no longer turns it on by itself (see test_access).
+    assert not is_on({}) and not is_on({"SUPPORTBOT_PLAYGROUND": "off"})
+    assert is_on({"SUPPORTBOT_PLAYGROUND": "on"}) and is_on({"SUPPORTBOT_PLAYGROUND": "1"})
 
 
 def test_channels_come_from_the_defaults_and_the_config() -> None:

@@ -108,7 +108,6 @@ async def start_desk(
         slack_env(api),
         plugins={"slack": RecordingPlugin(recorder)},
         migrate=False,
-        poll_interval=0.05,
-        **options,
+        **{"poll_interval": 0.05, **options},
     )
     return await aiohttp_client(app)  # type: ignore[no-any-return]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from supportbot_slack.cli import add_commands
-from supportbot_slack.manifest import BOT_SCOPES, manifest
+from supportbot_slack.manifest import BOT_EVENTS, BOT_SCOPES, NAME_LIMIT, app_name, manifest
 
 from supportbot.cli import main
 
@@ -38,6 +38,7 @@ def test_least_scopes() -> None:
         "channels:history",
         "groups:history",
         "im:history",
+        "mpim:history",
         "reactions:read",
         "chat:write",
         "im:write",
@@ -76,3 +77,68 @@ def test_supportbot_slack_manifest_defaults_to_the_config(
     data = yaml.safe_load(capsys.readouterr().out)
     assert data["display_information"]["name"] == "Support"
     assert data["features"]["slash_commands"][0]["url"] == "http://127.0.0.1:8080/slack/events"
+
+
+def test_group_dms_are_read_so_a_ticket_reaction_there_works() -> None:
+    # conversations.history on a group DM needs mpim:history (else missing_scope).
+    assert "mpim:history" in BOT_SCOPES and "message.mpim" in BOT_EVENTS
+    data = yaml.safe_load(manifest("https://desk.example.com", "Desk"))
+    assert "message.mpim" in data["settings"]["event_subscriptions"]["bot_events"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Acme Corporation Customer Support Desk", "Acme Corporation Customer Support"),
+        ("  Acme   Support  ", "Acme Support"),
+        (
+            "Supercalifragilisticexpialidocious-Support-Desk",
+            "Supercalifragilisticexpialidocious",  # no space in reach: cut, "-" dropped
+        ),
+        (
+            "株式会社アクメ・カスタマーサポート窓口・ヘルプデスク・お問い合わせ受付センター",
+            "株式会社アクメ・カスタマーサポート窓口・ヘルプデスク",  # at the last ・
+        ),
+    ],
+)
+def test_a_long_name_is_cut_at_a_word_boundary(name: str, expected: str) -> None:
+    assert app_name(name) == expected
+    data = yaml.safe_load(manifest("https://desk.example.com", name))
+    assert len(data["display_information"]["name"]) <= NAME_LIMIT
+    assert data["features"]["bot_user"]["display_name"] == data["display_information"]["name"]
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["slack", "manifest", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_an_empty_name_is_a_sentence_and_exit_code_2(
+    capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    code, out, err = _run(capsys, "--public-url", "https://desk.example.com", "--name", name)
+    assert (code, out) == (2, "")
+    assert "app name is empty" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://desk.example.com", "desk.example.com", "https://", "https://x.example/?a=1"]
+)
+def test_a_public_url_slack_cannot_call_is_refused(
+    capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    code, out, err = _run(capsys, "--public-url", url, "--name", "Desk")
+    assert (code, out) == (2, "")
+    assert "public URL" in err and "Traceback" not in err
+
+
+def test_an_http_public_url_gets_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "--public-url", "http://desk.example.com", "--name", "Desk")
+    assert code == 0 and "not https" in err
+    assert yaml.safe_load(out)["settings"]["event_subscriptions"]["request_url"].startswith(
+        "http://desk.example.com/"
+    )
+    code, out, err = _run(capsys, "--public-url", "ftp://x", "--name", "Desk", "--socket-mode")
+    assert (code, err) == (0, "")  # Socket Mode has no request URLs: nothing to check

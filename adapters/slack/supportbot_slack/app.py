@@ -6,7 +6,7 @@ import dataclasses
 import logging
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
@@ -15,6 +15,7 @@ from supportbot.events import AnyEvent, MessageRef, ReactionAdded
 from supportbot.intents import Intent
 from supportbot_slack import inbound
 from supportbot_slack.client import SlackSender, web_client
+from supportbot_slack.gate import RequestGate
 from supportbot_slack.listeners import Listeners
 from supportbot_slack.profiles import Profiles
 from supportbot_slack.settings import EVENTS_PATH, SlackSettings
@@ -38,15 +39,17 @@ class SlackAdapter:
             client=client,
             signing_secret=settings.signing_secret,
             process_before_response=True,  # the answer waits until the event is stored
+            request_verification_enabled=False,  # the gate verifies, on the bytes Slack signed
         )
+        self._gate = RequestGate(settings.signing_secret)
         self._profiles = Profiles(self._sender.user_info)
         Listeners(sink=sink).register(self.bolt)
         self._socket: AsyncSocketModeHandler | None = None
 
     async def handle(self, request: web.Request) -> web.Response:
         """Events API, slash commands and interactivity: all on one URL, as Bolt expects."""
-        response = await self.bolt.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+        checked = await self._gate.admit(request)  # 413, 401, 400 before Bolt sees anything
+        return await to_aiohttp_response(await self.bolt.async_dispatch(checked))
 
     async def send(self, intent: Intent) -> MessageRef | None:
         return await self._sender.send(intent)

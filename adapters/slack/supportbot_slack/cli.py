@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Any
 
-from supportbot_slack.manifest import manifest
+from supportbot_slack.manifest import ManifestError, check_public_url, manifest
 
 
 def add_commands(subparsers: Any) -> None:
@@ -29,12 +29,20 @@ def add_commands(subparsers: Any) -> None:
 
 
 def print_manifest(args: argparse.Namespace) -> int:
+    """Print the manifest; a manifest Slack would reject is a sentence and exit code 2."""
     public_url, name = args.public_url, args.name
     if public_url is None or name is None:
         from supportbot.cli import read_config  # the core's config lookup (--config, env)
 
         config = read_config(args)
-        public_url = public_url or config.public_url
-        name = name or config.desk_name
-    sys.stdout.write(manifest(public_url, name, socket_mode=args.socket_mode))
+        public_url = config.public_url if public_url is None else public_url
+        name = config.desk_name if name is None else name  # an explicit --name "" is refused
+    try:
+        text = manifest(public_url, name, socket_mode=args.socket_mode)
+    except ManifestError as exc:
+        print(f"supportbot slack manifest: {exc}", file=sys.stderr)
+        return 2
+    for warning in [] if args.socket_mode else check_public_url(public_url):
+        print(f"warning: {warning}", file=sys.stderr)
+    sys.stdout.write(text)
     return 0

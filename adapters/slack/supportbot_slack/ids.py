@@ -55,4 +55,9 @@ class FormMeta:
             data = None
         if not isinstance(data, dict) or "context" not in data:
             return cls(context=text)  # not one of ours: keep it whole
-        return cls(str(data["context"]), str(data.get("channel") or ""), data.get("thread"))
+        thread = data.get("thread")
+        return cls(
+            str(data["context"]),
+            str(data.get("channel") or ""),
+            thread if isinstance(thread, str) else None,  # Slack echoes it; trust only a string
+        )

@@ -54,4 +54,5 @@ async def test_mutated_payloads_never_break_the_desk(
     assert fuzz.slack.sink.events
     health = await fuzz.slack.client.get("/healthz")
     assert health.status == 200
-    assert (await health.json()) == {"status": "ok", "adapters": ["intake", "slack"]}
+    answer = await health.json()
+    assert answer["status"] == "ok" and answer["adapters"] == ["intake", "slack"]

@@ -14,6 +14,7 @@ class Figures:
     name: str
     e2e_rate: float  # events/s, closed loop
     e2e_lost: int
+    cpu_per_event: float  # seconds of the server process's CPU per event, closed loop
     ack_p50: float  # seconds, open loop
     ack_p99: float
     refused: int
@@ -65,6 +66,7 @@ def _cells(f: Figures, base: Figures | None, goals: Goals) -> list[str]:
     verdict = "—" if f.name == BASELINE else ("; ".join(goals.misses(f, b)) or "all met")
     return [
         f"{_rate(f.e2e_rate)}{_share(f.e2e_rate, b.e2e_rate if b else None)}{lost}",
+        f"{f.cpu_per_event * 1000:.1f} ms",
         f"{f.ack_p50 * 1000:.1f} / {f.ack_p99 * 1000:.1f} ms{refused}",
         f"{_rate(f.cards_per_second)}"
         f"{_share(f.cards_per_second, b.cards_per_second if b else None)}",
@@ -78,6 +80,7 @@ def table(results: Sequence[Figures], in_flight: int, rate: float, goals: Goals)
     base = next((f for f in results if f.name == BASELINE), None)
     rows = [
         f"end to end, {in_flight} in flight (event → ticket → card posted)",
+        "end to end: CPU of the server process per event (not PostgreSQL's)",
         f"open loop at {rate:.0f} events/s: ack p50 / p99",
         f"open loop at {rate:.0f} events/s: cards per second",
         f"open loop at {rate:.0f} events/s: last card after the last event",

@@ -84,7 +84,6 @@ class MockSlack:
         app.router.add_route("*", "/api/{method}", self.handle)
         app.router.add_post("/response/{tail:.*}", self.response_url)
         app.router.add_get("/_mock/cards", self.watch)
-        app.router.add_get("/_mock/calls", self.list_calls)
         app.router.add_get("/healthz", _healthz)
         app.on_shutdown.append(self._close)
         return app
@@ -172,15 +171,6 @@ class MockSlack:
         finally:
             self._watchers.discard(ws)
         return ws
-
-    async def list_calls(self, request: web.Request) -> web.Response:
-        method = request.query.get("method")
-        rows = [
-            {"method": c.method, "args": c.args, "at": c.at, "answered": c.answered}
-            for c in self.calls
-            if method is None or c.method == method
-        ]
-        return web.json_response(rows)
 
     async def _announce(self, card: Card) -> None:
         data = json.dumps({"tag": card.tag, "number": card.number, "at": card.call.at})

@@ -156,19 +156,27 @@ async def warm_up(sender: SlackSender, url: str, feed: CardFeed, stream: Stream)
     await feed.wait_all([tag(m.n) for m in batch], 60.0)
 
 
+@dataclass(frozen=True, slots=True)
+class ClosedLoop:
+    rate: float  # events per second whose card came before the deadline
+    lost: int  # no 200, or no card within `card_limit`
+    cpu_per_event: float  # the server process's CPU seconds per event sent
+
+
 async def closed_loop(
-    sender: SlackSender, url: str, feed: CardFeed, stream: Stream, sizes: Sizes
-) -> tuple[float, int]:
-    """Events per second with `in_flight` slots (send, wait for the card, next); and how many
-    events got no 200 or no card within `card_limit`."""
+    sender: SlackSender, server: ServerProcess, feed: CardFeed, stream: Stream, sizes: Sizes
+) -> ClosedLoop:
+    """`in_flight` slots, each: send, wait for the card, send the next."""
+    cpu_before = server.cpu_seconds()
     deadline = time.monotonic() + sizes.closed_seconds
-    done = lost = 0
+    done = lost = sent = 0
 
     async def slot() -> None:
-        nonlocal done, lost
+        nonlocal done, lost, sent
         while time.monotonic() < deadline:
             m = stream.next()
-            ack = await sender.event(url, m)
+            sent += 1
+            ack = await sender.event(server.events_url, m)
             came = await feed.wait(tag(m.n), sizes.card_limit) if ack.status == 200 else None
             if came is None:
                 lost += 1
@@ -176,7 +184,8 @@ async def closed_loop(
                 done += 1
 
     await asyncio.gather(*(slot() for _ in range(sizes.in_flight)))
-    return done / sizes.closed_seconds, lost
+    cpu = (server.cpu_seconds() - cpu_before) / max(sent, 1)
+    return ClosedLoop(done / sizes.closed_seconds, lost, cpu)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,8 +259,11 @@ async def _phases(name: str, server: ServerProcess, feed: CardFeed, sizes: Sizes
     stream = Stream(sizes.customers)
     async with SlackSender() as sender:
         await warm_up(sender, server.events_url, feed, stream)
-        rate, lost = await closed_loop(sender, server.events_url, feed, stream, sizes)
-        say(f"{name}: end to end {rate:.0f} events/s ({lost} without a card)")
+        closed = await closed_loop(sender, server, feed, stream, sizes)
+        say(
+            f"{name}: end to end {closed.rate:.0f} events/s ({closed.lost} without a card), "
+            f"{closed.cpu_per_event * 1000:.1f} ms CPU per event"
+        )
         opened = await open_loop(sender, server.events_url, feed, stream, sizes)
         say(
             f"{name}: open loop ack p50 {opened.ack_p50 * 1000:.1f} ms, "
@@ -260,8 +272,9 @@ async def _phases(name: str, server: ServerProcess, feed: CardFeed, sizes: Sizes
         )
     return Figures(
         name=name,
-        e2e_rate=rate,
-        e2e_lost=lost,
+        e2e_rate=closed.rate,
+        e2e_lost=closed.lost,
+        cpu_per_event=closed.cpu_per_event,
         ack_p50=opened.ack_p50,
         ack_p99=opened.ack_p99,
         refused=opened.refused,
@@ -312,11 +325,23 @@ async def run(args: argparse.Namespace) -> int:
     if pg_url is not None and (why := await pgdatabase.reachable(pg_url)) is not None:
         say(f"PostgreSQL skipped: not reachable at {pg_url} ({why})")
         pg_url = None
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         workdir = args.logs or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         results = [await measure(t, sizes, workdir) for t in targets(workdir, pg_url, only)]
     print(table(results, sizes.in_flight, sizes.rate, Goals()))
+    print(
+        f"\n{sizes.customers} customers; end to end for {sizes.closed_seconds:.0f} s, open loop "
+        f"for {sizes.open_seconds:.0f} s; {os.cpu_count()} cores, load average "
+        f"{load_before:.1f} before and {os.getloadavg()[0]:.1f} after the run."
+    )
+    bolt = next((f for f in results if f.name == "bare slack-bolt"), None)
+    if bolt is not None and bolt.cards_per_second < 0.9 * sizes.rate:
+        print(
+            f"\nWarning: the bare Bolt app itself did not keep up with {sizes.rate:.0f} events/s "
+            "(the machine was busy): compare the ratios, not the absolute figures."
+        )
     return 0
 
 

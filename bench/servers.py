@@ -93,7 +93,7 @@ class ServerProcess:
                 if self.process is None or self.process.returncode is not None:
                     code = None if self.process is None else self.process.returncode
                     raise ServerError(
-                        f"{self.name} exited with {code}: {self.last_line()}\n{self.log_tail()}"
+                        f"{self.name} exited with {code}: {self.last_error()}\n{self.log_tail()}"
                     )
                 with contextlib.suppress(aiohttp.ClientError, TimeoutError):
                     async with http.get(f"{self.url}/healthz") as response:
@@ -131,9 +131,20 @@ class ServerProcess:
                 return int(line.split()[1]) * 1024
         raise ServerError(f"no VmHWM for {self.name}")
 
-    def last_line(self) -> str:
-        tail = self.log_tail(1)
-        return tail.strip() or "(no output)"
+    def last_error(self) -> str:
+        """The last unindented line that names an error (a traceback's message), else the
+        last line of output."""
+        lines = [ln for ln in self.log_tail(200).splitlines() if ln.strip()]
+        for line in reversed(lines):
+            if "Error" in line and not line[0].isspace() and not line.startswith("(Background"):
+                return line
+        return lines[-1] if lines else "(no output)"
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the process used so far (`/proc/PID/stat`)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
+        return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
     def log_tail(self, lines: int = 40) -> str:
         try:

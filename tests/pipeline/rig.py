@@ -134,14 +134,13 @@ async def starting_gate(database_url: str) -> AsyncIterator[Callable[[int], Awai
             names = ", ".join(f'"{t["tablename"]}"' for t in tables)
             await conn.execute(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE")
 
-            async def blocked(n: int) -> int:
-                waiting = 0
-                for _ in range(600):
-                    waiting = await conn.fetchval(_WAITING)
-                    if waiting >= n:
+            async def blocked(n: int, limit: float = 60.0) -> int:
+                deadline = asyncio.get_running_loop().time() + limit
+                while (waiting := int(await conn.fetchval(_WAITING))) < n:
+                    if asyncio.get_running_loop().time() > deadline:
                         break
                     await asyncio.sleep(0.1)
-                return int(waiting)
+                return waiting
 
             yield blocked
     finally:

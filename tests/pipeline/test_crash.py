@@ -71,7 +71,7 @@ async def test_kill_mid_stream_then_restart_loses_no_acknowledged_message(
         acks = await stream_and_kill(sender, server, batch)
         first = {n: a.status for n, a in acks.items()}
         acknowledged = sum(status == 200 for status in first.values())
-        assert KILL_AFTER <= acknowledged < COUNT, "the kill did not land mid-stream"
+        assert 0 < acknowledged < COUNT, "the kill did not land mid-stream"
         restarted = await launcher.restart(server, api.url)
         await resend_unacknowledged(sender, restarted, batch, acks)
     assert all(a.status == 200 for a in acks.values())

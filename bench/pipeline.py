@@ -39,11 +39,11 @@ from bench.mockslack import CardFeed
 from bench.servers import REPO, ServerProcess, free_port, supportbot_argv
 from bench.slackload import (
     BOT_TOKEN,
-    SECRET,
     CustomerMessage,
     SlackSender,
     at_rate,
     message,
+    new_secret,
     percentile,
     tag,
 )
@@ -196,6 +196,7 @@ class OpenLoop:
     cards_per_second: float
     lag: float | None  # last card after last event; None when some never came
     missing: int
+    offered: float  # the rate the events really left at (the generator may lag on a busy box)
 
 
 async def open_loop(
@@ -216,6 +217,7 @@ async def open_loop(
         cards_per_second=len(arrivals) / span,
         lag=max(arrivals) - last if arrivals and len(arrivals) == len(tags) else None,
         missing=len(tags) - len(arrivals),
+        offered=(len(sent) - 1) / (last - first) if last > first else float("nan"),
     )
 
 
@@ -233,9 +235,10 @@ async def measure(target: Target, sizes: Sizes, workdir: Path) -> Figures:
         workdir / f"{slug}-mock.log",
     )
     port = free_port()
+    secret = new_secret()
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_SIGNING_SECRET": secret,
         "SLACK_API_URL": f"{mock.url}/api/",
         **target.env,
     }
@@ -247,7 +250,7 @@ async def measure(target: Target, sizes: Sizes, workdir: Path) -> Figures:
         await server.start()
         await server.wait_healthy(60.0)
         await feed.open()
-        return await _phases(target.name, server, feed, sizes)
+        return await _phases(target.name, server, feed, sizes, secret)
     finally:
         await feed.close()
         await server.stop()
@@ -255,9 +258,11 @@ async def measure(target: Target, sizes: Sizes, workdir: Path) -> Figures:
         await target.cleanup()
 
 
-async def _phases(name: str, server: ServerProcess, feed: CardFeed, sizes: Sizes) -> Figures:
+async def _phases(
+    name: str, server: ServerProcess, feed: CardFeed, sizes: Sizes, secret: str
+) -> Figures:
     stream = Stream(sizes.customers)
-    async with SlackSender() as sender:
+    async with SlackSender(secret=secret) as sender:
         await warm_up(sender, server.events_url, feed, stream)
         closed = await closed_loop(sender, server, feed, stream, sizes)
         say(
@@ -266,7 +271,7 @@ async def _phases(name: str, server: ServerProcess, feed: CardFeed, sizes: Sizes
         )
         opened = await open_loop(sender, server.events_url, feed, stream, sizes)
         say(
-            f"{name}: open loop ack p50 {opened.ack_p50 * 1000:.1f} ms, "
+            f"{name}: open loop at {opened.offered:.0f}/s: ack p50 {opened.ack_p50 * 1000:.1f} ms, "
             f"p99 {opened.ack_p99 * 1000:.1f} ms, {opened.cards_per_second:.0f} cards/s, "
             f"{opened.missing} missing"
         )

@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-bench-token"
 INTAKE_CHANNEL = "C0CUSTOMERS"
 TEXTS = (
@@ -31,9 +31,13 @@ TEXTS = (
 )
 
 
-def signed_headers(
-    body: bytes, *, secret: str = SECRET, timestamp: int | None = None
-) -> dict[str, str]:
+def new_secret() -> str:
+    """A signing secret for one run. Never a shared constant: on a machine where other test
+    runs send signed events to ports they picked, a port we reuse would accept theirs."""
+    return secrets.token_hex(16)
+
+
+def signed_headers(body: bytes, *, secret: str, timestamp: int | None = None) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     base = b"v0:" + ts.encode() + b":" + body
     digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
@@ -141,7 +145,7 @@ class Ack:
 class SlackSender:
     """One pooled client for every request of a run (Slack keeps connections open too)."""
 
-    def __init__(self, *, secret: str = SECRET, pool: int = 512, timeout: float = 10.0) -> None:
+    def __init__(self, *, secret: str, pool: int = 512, timeout: float = 10.0) -> None:
         self._secret = secret
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=pool),

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.mockslack import Card, MockSlack
 from bench.servers import REPO, ServerProcess, free_port, supportbot_argv
-from bench.slackload import BOT_TOKEN, SECRET, CustomerMessage, tag
+from bench.slackload import BOT_TOKEN, CustomerMessage, SlackSender, new_secret, tag
 
 SHIPPED_CONFIG = REPO / "config" / "supportbot.yaml"
 STAFF = "U0LENA"  # Lena: agent and lead of every team in the shipped config
@@ -73,13 +73,18 @@ class Launcher:
     config: Path
     database_url: str
     logs: Path
+    secret: str = field(default_factory=new_secret)
     started: list[ServerProcess] = field(default_factory=list)
+
+    def sender(self, timeout: float = 5.0) -> SlackSender:
+        """A client that signs with this launcher's secret."""
+        return SlackSender(secret=self.secret, timeout=timeout)
 
     def server(self, api: str, name: str = "serve", port: int | None = None) -> ServerProcess:
         port = port or free_port()
         env = {
             "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_SIGNING_SECRET": self.secret,
             "SLACK_API_URL": f"{api}/api/",
             "SUPPORTBOT_DATABASE_URL": self.database_url,
             "SUPPORTBOT_PLAYGROUND": "off",

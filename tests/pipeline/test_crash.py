@@ -67,7 +67,7 @@ async def test_kill_mid_stream_then_restart_loses_no_acknowledged_message(
     await server.start()
     await server.wait_healthy()
     batch = messages(COUNT, customers=20)
-    async with SlackSender(timeout=5) as sender:
+    async with launcher.sender() as sender:
         acks = await stream_and_kill(sender, server, batch)
         first = {n: a.status for n, a in acks.items()}
         acknowledged = sum(status == 200 for status in first.values())
@@ -95,7 +95,7 @@ async def test_kill_between_commit_and_delivery_delivers_the_card_after_restart(
     await server.start()
     await server.wait_healthy()
     m = message(0)
-    async with SlackSender(timeout=5) as sender:
+    async with launcher.sender() as sender:
         acks = {m.n: await sender.event(server.events_url, m)}
         await wait_until(
             lambda: stuck.mock.named("chat.postMessage"),

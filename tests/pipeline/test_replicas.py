@@ -75,7 +75,7 @@ async def test_three_replicas_start_share_events_and_send_one_poll(
     api = await make_api()
     replicas = await start_replicas(launcher, api.url)
     batch = messages(COUNT, customers=10)
-    async with SlackSender(timeout=10) as sender:
+    async with launcher.sender(timeout=10) as sender:
         await deliver_twice(sender, replicas, batch)
         await eventually(lambda: all(tagged_cards(api.mock, batch).values()), limit=20)
         await asyncio.sleep(1.0)

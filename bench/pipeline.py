@@ -36,7 +36,7 @@ from pathlib import Path
 from bench import pgdatabase
 from bench.figures import Figures, Goals, table
 from bench.mockslack import CardFeed
-from bench.servers import REPO, ServerProcess, free_port, supportbot_argv
+from bench.servers import REPO, ServerError, ServerProcess, free_port, supportbot_argv
 from bench.slackload import (
     BOT_TOKEN,
     CustomerMessage,
@@ -69,6 +69,7 @@ QUICK = Sizes(closed_seconds=3.0, open_seconds=3.0, drain_limit=10.0)
 class Target:
     """One server to measure: how to start it and what it needs around it."""
 
+    key: str  # as `--only` names it
     name: str
     argv: Callable[[int], list[str]]
     env: dict[str, str] = field(default_factory=dict)
@@ -81,21 +82,16 @@ class Target:
         if self.pg_url is None:
             return
         await pgdatabase.recreate(self.pg_url)
-        upgrade = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "supportbot",
-            "--config",
-            str(CONFIG),
-            "db",
-            "upgrade",
-            env={**os.environ, **self.env},
-            cwd=REPO,
-            stdout=log.open("ab"),
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        if await upgrade.wait() != 0:
-            raise RuntimeError(f"supportbot db upgrade failed; see {log}")
+        with log.open("ab") as out:
+            upgrade = await asyncio.create_subprocess_exec(
+                *[sys.executable, "-m", "supportbot", "--config", str(CONFIG), "db", "upgrade"],
+                env={**os.environ, **self.env},
+                cwd=REPO,
+                stdout=out,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+            if await upgrade.wait() != 0:
+                raise RuntimeError(f"supportbot db upgrade failed; see {log}")
 
     async def cleanup(self) -> None:
         if self.pg_url is not None:
@@ -111,10 +107,12 @@ def targets(workdir: Path, pg_url: str | None, only: set[str]) -> list[Target]:
     quiet = {"SUPPORTBOT_LOG": "WARNING"}
     found = [
         Target(
+            "bolt",
             "bare slack-bolt",
             lambda port: [sys.executable, "-m", "bench.barebolt", "--port", str(port)],
         ),
         Target(
+            "sqlite",
             "supportbot, SQLite",
             lambda port: supportbot_argv(CONFIG, port),
             {**quiet, "SUPPORTBOT_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bench.db'}"},
@@ -124,14 +122,14 @@ def targets(workdir: Path, pg_url: str | None, only: set[str]) -> list[Target]:
     if pg_url is not None:
         found.append(
             Target(
+                "postgresql",
                 "supportbot, PostgreSQL",
                 lambda port: supportbot_argv(CONFIG, port),
                 {**quiet, "SUPPORTBOT_DATABASE_URL": pg_url},
                 pg_url=pg_url,
             )
         )
-    keys = {"bare slack-bolt": "bolt", "supportbot, SQLite": "sqlite"}
-    return [t for t in found if keys.get(t.name, "postgresql") in only]
+    return [t for t in found if t.key in only]
 
 
 # -- the phases ---------------------------------------------------------------------------------
@@ -223,8 +221,7 @@ async def open_loop(
 
 # -- one target ---------------------------------------------------------------------------------
 async def measure(target: Target, sizes: Sizes, workdir: Path) -> Figures:
-    slug = target.name.replace(", ", "-").replace(" ", "-").lower()
-    log = workdir / f"{slug}.log"
+    log = workdir / f"{target.key}.log"
     await target.prepare(log)
     mock_port = free_port()
     mock = ServerProcess(
@@ -232,7 +229,7 @@ async def measure(target: Target, sizes: Sizes, workdir: Path) -> Figures:
         [sys.executable, "-m", "bench.mockslack", "--port", str(mock_port)],
         {},
         mock_port,
-        workdir / f"{slug}-mock.log",
+        workdir / f"{target.key}-mock.log",
     )
     port = free_port()
     secret = new_secret()
@@ -351,7 +348,12 @@ async def run(args: argparse.Namespace) -> int:
 
 
 def main() -> None:
-    raise SystemExit(asyncio.run(run(parse_args())))
+    try:
+        code = asyncio.run(run(parse_args()))
+    except (ServerError, RuntimeError, OSError) as exc:
+        say(f"bench.pipeline: {exc}")
+        code = 1
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

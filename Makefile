@@ -32,6 +32,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.report --sizes 100000 1000000
+	$(BIN)/python -m bench.pipeline
 
 clean:
 	rm -rf $(VENV)

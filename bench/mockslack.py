@@ -75,6 +75,7 @@ class MockSlack:
     card_channel: str = CARD_CHANNEL
     calls: list[Call] = field(default_factory=list)
     stalled: set[str] = field(default_factory=set)  # methods that are accepted, never answered
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> posts
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _watchers: set[web.WebSocketResponse] = field(default_factory=set)
     _release: asyncio.Event = field(default_factory=asyncio.Event)
@@ -144,6 +145,7 @@ class MockSlack:
                 }
             case "chat.postMessage":
                 message = {"type": "message", "user": BOT_USER, "ts": ts, "text": args.get("text")}
+                self._keep(channel, message, args)
                 return {"ok": True, "channel": channel, "ts": ts, "message": message}
             case "chat.update":
                 return {"ok": True, "channel": channel, "ts": args.get("ts"), "text": ""}
@@ -152,12 +154,32 @@ class MockSlack:
             case "conversations.open":
                 return {"ok": True, "channel": {"id": "D0" + str(args.get("users", "X"))[2:]}}
             case "conversations.history" | "conversations.replies":
-                return {"ok": True, "messages": [], "has_more": False}
+                return {"ok": True, "messages": self._history(method, args), "has_more": False}
             case "users.info":
                 return {"ok": True, "user": _user(str(args.get("user", "")))}
             case "views.open" | "views.update" | "views.push":
                 return {"ok": True, "view": {"id": f"V{next(self._ts):08d}"}}
         return {"ok": True}
+
+    def _keep(self, channel: str, message: dict[str, Any], args: dict[str, Any]) -> None:
+        """Remember a post as Slack would show it in history (metadata included)."""
+        kept = dict(message)
+        if args.get("thread_ts"):
+            kept["thread_ts"] = str(args["thread_ts"])
+        if isinstance(args.get("metadata"), dict):
+            kept["metadata"] = args["metadata"]
+        self.history.setdefault(channel, []).append(kept)
+
+    def _history(self, method: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """Newest first: the channel's top-level posts, or one thread's replies."""
+        posts = self.history.get(str(args.get("channel", "")), [])
+        if method == "conversations.replies":
+            found = [m for m in posts if m.get("thread_ts") == str(args.get("ts"))]
+        else:
+            found = [m for m in posts if "thread_ts" not in m]
+        if str(args.get("include_all_metadata", "")).lower() not in ("true", "1"):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        return list(reversed(found))[: int(args.get("limit") or 100)]
 
     # -- the benchmark's side channel --------------------------------------------------------
     async def watch(self, request: web.Request) -> web.WebSocketResponse:

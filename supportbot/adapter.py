@@ -38,6 +38,19 @@ class Capabilities:
 
 
 @dataclass(frozen=True, slots=True)
+class Delivery:
+    """Which outbox row an intent leaves from.
+
+    `key` names the row across attempts (an adapter may stamp it on what it posts); `retry` is
+    set when an earlier attempt may have reached the platform before a crash kept it from being
+    recorded: an adapter that can look its posts up returns the one it finds instead of posting
+    again."""
+
+    key: str
+    retry: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What handling one event produced, for adapters that answer synchronously."""
 
@@ -96,7 +109,7 @@ class ChatAdapter(Protocol):
     platform: str
     capabilities: Capabilities
 
-    async def send(self, intent: Intent) -> MessageRef | None:
+    async def send(self, intent: Intent, delivery: Delivery | None = None) -> MessageRef | None:
         """Deliver one intent; raise `DeliveryError` (retryable or not) when it cannot."""
         ...
 

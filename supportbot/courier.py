@@ -33,7 +33,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot import codec
-from supportbot.adapter import ChatAdapter, DeliveryError
+from supportbot.adapter import ChatAdapter, Delivery, DeliveryError
 from supportbot.clock import Clock
 from supportbot.events import ConversationRef, MessageRef
 from supportbot.intents import (
@@ -84,6 +84,7 @@ class Entry:
     id: int
     intent: Intent
     attempts: int = 0
+    retry: bool = False  # taken up again: an earlier attempt may have reached the platform
 
 
 @dataclass(eq=False, slots=True)
@@ -202,7 +203,10 @@ class Courier:
     async def _attempt(self, job: _Job, entry: Entry) -> None:
         try:
             intents = await self._concrete(job, entry.intent)
-            links = [await self._send(intent) for intent in intents]
+            links = [
+                await self._send(intent, Delivery(self._key(entry, n, len(intents)), entry.retry))
+                for n, intent in enumerate(intents)
+            ]
         except DeliveryError as exc:
             await self._settle_failure(entry, exc)
             return
@@ -224,13 +228,18 @@ class Courier:
             await self._linked.wait_for(others_done)
         return await self.resolve(intent, self.tickets)
 
-    async def _send(self, intent: Intent) -> dict[str, Any] | None:
+    def _key(self, entry: Entry, n: int, of: int) -> str:
+        """The same for every attempt at one outbox row (and one of the places it goes)."""
+        desk = hashlib.sha256(self.db.url.encode()).hexdigest()[:8]  # desks sharing a channel
+        return f"{desk}:{entry.id}" if of == 1 else f"{desk}:{entry.id}:{n}"
+
+    async def _send(self, intent: Intent, delivery: Delivery) -> dict[str, Any] | None:
         platform = platform_of(intent)
         adapter = self.adapters.get(platform)
         if adapter is None:
             log.warning("no %s adapter is running; dropping %s", platform, type(intent).__name__)
             return None
-        ref = await adapter.send(intent)
+        ref = await adapter.send(intent, delivery)
         self.delivered.append((intent, ref))
         return _link_values(intent, ref, self.clock)
 
@@ -304,7 +313,7 @@ class Courier:
             return [
                 (
                     row.batch or f"row:{row.id}",
-                    Entry(row.id, codec.decode(dict(row.intent)), row.attempts),
+                    Entry(row.id, codec.decode(dict(row.intent)), row.attempts, retry=True),
                 )
                 for row in rows
             ]

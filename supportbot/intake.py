@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, Vali
 from sqlalchemy import select
 
 from supportbot import markup
-from supportbot.adapter import Capabilities, DeliveryError
+from supportbot.adapter import Capabilities, Delivery, DeliveryError
 from supportbot.callbacks import (
     CallbackPolicy,
     CallbackRefusedError,
@@ -219,7 +219,7 @@ class IntakeAdapter:
     async def complete(self, event: AnyEvent) -> AnyEvent:
         return event
 
-    async def send(self, intent: Intent) -> MessageRef | None:
+    async def send(self, intent: Intent, delivery: Delivery | None = None) -> MessageRef | None:
         if not isinstance(intent, PostMessage) or not intent.to.channel_id.isdigit():
             return None  # cards, forms and ephemerals have no meaning for a web form
         ticket = await self._desk.tickets.get(int(intent.to.channel_id))

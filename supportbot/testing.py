@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from supportbot.adapter import AdapterContext, Capabilities, DeliveryError, Outcome
+from supportbot.adapter import AdapterContext, Capabilities, Delivery, DeliveryError, Outcome
 from supportbot.clock import Clock, FrozenClock
 from supportbot.config import Config
 from supportbot.events import (
@@ -61,6 +61,7 @@ class MemoryAdapter:
     capabilities: Capabilities = field(default_factory=Capabilities)
     sent: list[Sent] = field(default_factory=list)
     failures: int = 0  # fail this many sends with a retryable error (outbox tests)
+    keys: dict[str, MessageRef | None] = field(default_factory=dict)  # delivery key -> post
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> None:
@@ -72,12 +73,16 @@ class MemoryAdapter:
     async def complete(self, event: AnyEvent) -> AnyEvent:
         return event
 
-    async def send(self, intent: Intent) -> MessageRef | None:
+    async def send(self, intent: Intent, delivery: Delivery | None = None) -> MessageRef | None:
+        if delivery is not None and delivery.retry and delivery.key in self.keys:
+            return self.keys[delivery.key]  # posted before a crash: found, not posted again
         if self.failures > 0:
             self.failures -= 1
             raise DeliveryError("platform is down (simulated)")
         ref = self._place(intent)
         self.sent.append(Sent(intent, ref))
+        if delivery is not None:
+            self.keys[delivery.key] = ref
         return ref
 
     def _place(self, intent: Intent) -> MessageRef | None:

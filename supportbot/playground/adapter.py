@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from supportbot.adapter import Capabilities, DeliveryError, Directory
+from supportbot.adapter import Capabilities, Delivery, DeliveryError, Directory
 from supportbot.events import AnyEvent, ConversationRef, MessageRef
 from supportbot.intents import (
     Intent,
@@ -69,7 +69,7 @@ class PlaygroundAdapter:
     async def complete(self, event: AnyEvent) -> AnyEvent:
         return event  # the browser sends everything the event needs
 
-    async def send(self, intent: Intent) -> MessageRef | None:
+    async def send(self, intent: Intent, delivery: Delivery | None = None) -> MessageRef | None:
         match intent:
             case PostMessage(to, message):
                 new = NewMessage(to.channel_id, BOT, message_to_json(message), to.thread_id)

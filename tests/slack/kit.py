@@ -67,6 +67,7 @@ class MockSlackApi:
     """Answers like the Slack Web API and records every call; `fail()` scripts failures."""
 
     calls: list[Call] = field(default_factory=list)
+    posted: list[dict[str, Any]] = field(default_factory=list)  # chat.postMessage args + ts
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = field(
@@ -102,6 +103,7 @@ class MockSlackApi:
             case "auth.test":
                 return {"ok": True, "user_id": BOT_USER, "bot_id": "B0BOT", "team_id": "T0001"}
             case "chat.postMessage":
+                self.posted.append({**args, "ts": ts})
                 return {"ok": True, "channel": args["channel"], "ts": ts, "message": {"ts": ts}}
             case "chat.update":
                 return {"ok": True, "channel": args["channel"], "ts": args["ts"]}
@@ -109,6 +111,8 @@ class MockSlackApi:
                 return {"ok": True, "message_ts": ts}
             case "conversations.open":
                 return {"ok": True, "channel": {"id": "D0" + str(args["users"])}}
+            case "conversations.history" | "conversations.replies" if "latest" not in args:
+                return {"ok": True, "messages": self._recent(method, args)}
             case "conversations.history" | "conversations.replies":
                 found = self.messages.get((str(args["channel"]), str(args["latest"])))
                 return {"ok": True, "messages": [found] if found else []}
@@ -120,6 +124,18 @@ class MockSlackApi:
             case "views.open":
                 return {"ok": True, "view": {"id": "V0NEW"}}
         return {"ok": True}
+
+
+    def _recent(self, method: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """Our posts in a channel (or one thread), newest first, with their metadata."""
+        channel, thread = str(args["channel"]), args.get("ts")
+        found = [
+            p
+            for p in self.posted
+            if p["channel"] == channel
+            and (p.get("thread_ts") == thread if method == "conversations.replies" else True)
+        ]
+        return [dict(p) for p in reversed(found)]
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import json
 import pytest
 from supportbot_slack import SlackAdapter, SlackSettings
 
-from supportbot.adapter import DeliveryError
+from supportbot.adapter import Delivery, DeliveryError
 from supportbot.events import AnyEvent, ConversationRef, MessageRef
 from supportbot.intents import OpenForm, PostEphemeral, PostMessage, SendDirect, UpdateMessage
 from supportbot.markup import escape
@@ -34,6 +34,32 @@ async def test_post_message_returns_where_it_landed(slack_api: MockSlackApi) -> 
     assert (call.args["channel"], call.args["thread_ts"]) == ("C0SUPPORT", "1.1")
     assert call.args["blocks"][0]["text"]["text"] == "On it"
     assert ref == MessageRef("slack", "C0SUPPORT", ref.message_id if ref else "", "1.1")
+
+
+async def test_a_retried_delivery_finds_the_post_an_earlier_attempt_made(
+    slack_api: MockSlackApi,
+) -> None:
+    """A crash between Slack's answer and the outbox's record: the retry posts nothing new."""
+    adapter = adapter_for(slack_api)
+    card = PostMessage(SUPPORT, Message(text="#7 VPN drops"))
+    first = await adapter.send(card, Delivery("d1:41"))
+    other = await adapter.send(PostMessage(SUPPORT, Message(text="#8")), Delivery("d1:42"))
+    again = await adapter.send(card, Delivery("d1:41", retry=True))
+    assert again == first and again != other
+    assert len(slack_api.named("chat.postMessage")) == 2  # the retry looked, and found it
+    (look,) = slack_api.named("conversations.history")
+    assert look.args["include_all_metadata"] in (True, "true", "1")
+    fresh = await adapter.send(card, Delivery("d1:43", retry=True))  # never posted: posts now
+    assert fresh != first and len(slack_api.named("chat.postMessage")) == 3
+
+
+async def test_a_retry_in_a_thread_looks_among_the_replies(slack_api: MockSlackApi) -> None:
+    adapter = adapter_for(slack_api)
+    note = PostMessage(SUPPORT.in_thread("1.1"), Message(text="relay"))
+    first = await adapter.send(note, Delivery("d1:50"))
+    assert await adapter.send(note, Delivery("d1:50", retry=True)) == first
+    assert len(slack_api.named("chat.postMessage")) == 1
+    assert slack_api.named("conversations.replies")[0].args["ts"] == "1.1"
 
 
 async def test_customer_channel_ping_arrives_escaped(slack: SlackHarness) -> None:

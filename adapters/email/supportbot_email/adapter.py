@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from supportbot import markup
-from supportbot.adapter import AdapterContext, Capabilities, Directory, EventSink
+from supportbot.adapter import AdapterContext, Capabilities, Delivery, Directory, EventSink
 from supportbot.events import AnyEvent, MessageRef
 from supportbot.intents import Intent
 from supportbot.templates import Templates
@@ -68,7 +68,7 @@ class EmailAdapter:
         )
         self.listener = SmtpListener(SmtpHandler(self.inbound, settings), settings)
 
-    async def send(self, intent: Intent) -> MessageRef | None:
+    async def send(self, intent: Intent, delivery: Delivery | None = None) -> MessageRef | None:
         return await self.outbound.send(intent)
 
     async def start(self) -> None:

@@ -10,7 +10,14 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
-from supportbot.adapter import AdapterContext, Capabilities, DeliveryError, Directory, EventSink
+from supportbot.adapter import (
+    AdapterContext,
+    Capabilities,
+    Delivery,
+    DeliveryError,
+    Directory,
+    EventSink,
+)
 from supportbot.events import AnyEvent, MessageRef, ReactionAdded
 from supportbot.intents import Intent
 from supportbot_slack import inbound
@@ -51,8 +58,8 @@ class SlackAdapter:
         checked = await self._gate.admit(request)  # 413, 401, 400 before Bolt sees anything
         return await to_aiohttp_response(await self.bolt.async_dispatch(checked))
 
-    async def send(self, intent: Intent) -> MessageRef | None:
-        return await self._sender.send(intent)
+    async def send(self, intent: Intent, delivery: Delivery | None = None) -> MessageRef | None:
+        return await self._sender.send(intent, delivery)
 
     async def complete(self, event: AnyEvent) -> AnyEvent:
         """Names and languages from `users.info` (remembered), and the message a 🎫 reaction

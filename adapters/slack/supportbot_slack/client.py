@@ -7,6 +7,7 @@ wrong, so the core's outbox keeps the message instead of losing it.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import aiohttp
@@ -20,7 +21,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
-from supportbot.adapter import DeliveryError, Directory
+from supportbot.adapter import Delivery, DeliveryError, Directory
 from supportbot.events import MessageRef
 from supportbot.intents import (
     Intent,
@@ -35,6 +36,8 @@ from supportbot_slack import ids
 from supportbot_slack.render import Rendered, render, render_form
 
 PLATFORM = "slack"
+DELIVERY_EVENT = "supportbot_delivery"  # message metadata naming the outbox row of a post
+log = logging.getLogger(__name__)
 
 # Errors where sending the same request again cannot help: the outbox should not keep them.
 _PERMANENT = frozenset(
@@ -87,10 +90,10 @@ class SlackSender:
         self._client = client
         self._directory = directory
 
-    async def send(self, intent: Intent) -> MessageRef | None:
+    async def send(self, intent: Intent, delivery: Delivery | None = None) -> MessageRef | None:
         match intent:
             case PostMessage(to=to, message=message):
-                return await self._post(to.channel_id, message, to.thread_id)
+                return await self._post(to.channel_id, message, to.thread_id, delivery)
             case UpdateMessage(ref=ref, message=message):
                 return await self._update(ref, message)
             case PostEphemeral():
@@ -98,13 +101,19 @@ class SlackSender:
                 return None
             case SendDirect(user_id=user_id, message=message):
                 channel = await self._open_direct(user_id)
-                return await self._post(channel, message, None)
+                return await self._post(channel, message, None, delivery)
             case OpenForm():
                 await self._open_form(intent)
                 return None
         raise DeliveryError(f"Slack cannot send {type(intent).__name__}", retryable=False)
 
-    async def _post(self, channel: str, message: Message, thread: str | None) -> MessageRef:
+    async def _post(
+        self, channel: str, message: Message, thread: str | None, delivery: Delivery | None = None
+    ) -> MessageRef:
+        if delivery is not None and delivery.retry:
+            found = await self._posted(channel, thread, delivery.key)
+            if found is not None:  # posted before a crash kept the desk from recording it
+                return found
         rendered = render(message, self._directory)
         # No link previews: a card quoting a customer's URL must not unfurl it in the channel.
         args: dict[str, Any] = {
@@ -115,8 +124,32 @@ class SlackSender:
         }
         if thread:
             args["thread_ts"] = thread
+        if delivery is not None:  # lets a retry find this post (message metadata)
+            args["metadata"] = {
+                "event_type": DELIVERY_EVENT,
+                "event_payload": {"key": delivery.key},
+            }
         data = await self._call("chat.postMessage", args)
         return MessageRef(PLATFORM, str(data.get("channel") or channel), str(data["ts"]), thread)
+
+    async def _posted(self, channel: str, thread: str | None, key: str) -> MessageRef | None:
+        """Our recent post carrying `key` in its metadata, if Slack has one."""
+        args: dict[str, Any] = {"channel": channel, "include_all_metadata": True, "limit": 100}
+        method = "conversations.history"
+        if thread:
+            method, args["ts"] = "conversations.replies", thread
+        try:
+            data = await self._call(method, args, http_verb="GET")
+        except DeliveryError as exc:  # cannot look: posting twice beats not posting
+            log.warning("cannot look for an earlier post in %s: %s", channel, exc)
+            return None
+        for found in data.get("messages") or ():
+            meta = found.get("metadata") or {}
+            if meta.get("event_type") == DELIVERY_EVENT and (
+                (meta.get("event_payload") or {}).get("key") == key
+            ):
+                return MessageRef(PLATFORM, channel, str(found["ts"]), thread)
+        return None
 
     async def _update(self, ref: MessageRef, message: Message) -> MessageRef:
         rendered = render(message, self._directory)

@@ -9,7 +9,7 @@ from botbuilder.integration.aiohttp import (
 )
 from botframework.connector.auth import BotFrameworkAuthentication
 
-from supportbot.adapter import Capabilities, DeliveryError, Directory, EventSink
+from supportbot.adapter import Capabilities, Delivery, DeliveryError, Directory, EventSink
 from supportbot.events import AnyEvent, MessageRef
 from supportbot.intents import (
     Intent,
@@ -72,7 +72,9 @@ class TeamsAdapter:
     def mount(self, app: web.Application, path: str = MESSAGES_PATH) -> None:
         app.router.add_post(path, self.handler)
 
-    async def send(self, intent: Intent) -> MessageRef | None:
+    async def send(self, intent: Intent, delivery: Delivery | None = None) -> MessageRef | None:
+        # Teams gives a bot no way to look up its own posts: a retry after a crash that came
+        # between Teams' answer and the outbox's record posts again (see the adapter README).
         match intent:
             case PostMessage(to, message):
                 return await self.sender.post(to, message)

@@ -22,6 +22,14 @@ Window = tuple[datetime, datetime]
 
 def window(day: date, hours: BusinessHours) -> Window | None:
     """The open hours of the shift that opens on `day`, in UTC, or None on a closed day."""
+    known = hours.windows
+    if day not in known:
+        known[day] = _window(day, hours)
+    found: Window | None = known[day]
+    return found
+
+
+def _window(day: date, hours: BusinessHours) -> Window | None:
     if WEEKDAYS[day.weekday()] not in hours.days or hours.is_holiday(day):
         return None
     opens = datetime.combine(day, hours.start, tzinfo=hours.zone).astimezone(UTC)

@@ -155,6 +155,12 @@ class BusinessHours(_Model):
     def is_holiday(self, day: date) -> bool:
         return day in self.holidays or day in self.national_holidays
 
+    @cached_property
+    def windows(self) -> dict[date, Any]:
+        """Each day's open hours once computed (`business_hours.window` fills it): SLA clocks
+        ask for the same few days over and over."""
+        return {}
+
     @property
     def overnight(self) -> bool:
         return self.end <= self.start
@@ -170,7 +176,7 @@ class BusinessHours(_Model):
             ) from exc
         return value
 
-    @property
+    @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

@@ -24,12 +24,12 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot import codec
@@ -47,13 +47,21 @@ from supportbot.intents import (
 )
 from supportbot.messages import Message
 from supportbot.pipeline.lanes import Lanes
+from supportbot.store import direct
 from supportbot.store.batch import WriteBatcher
 from supportbot.store.db import Database
 from supportbot.store.models import OutboxMessage
+from supportbot.store.unit import created_here
 from supportbot.tickets import TicketService
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
+_KEEP = direct.Direct("""
+    INSERT INTO outbox (platform, intent, status, attempts, next_attempt_at, created_at, batch, seq)
+    VALUES (:platform, :intent, 'pending', 0, :due, :at, :batch, :seq) RETURNING id""")
+_SENT = direct.Direct("""
+    UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL
+    WHERE id = :row_id""")
 ANY_PLATFORM = "*"  # a ticket's message that is resolved at delivery (maybe several platforms)
 CARD_WAIT_SECONDS = 30.0
 
@@ -115,7 +123,7 @@ class Courier:
     ) -> list[Entry]:
         """Resolve what can be resolved now and keep every intent in the outbox (in `s`'s
         transaction). Intents for platforms without a running adapter are dropped here."""
-        decided = await self._decide(intents, tickets)
+        decided = await self._decide(intents, tickets, created_here(s))
         if not decided:
             return []
         due = self.clock.now() + self.lease
@@ -123,24 +131,19 @@ class Courier:
             {
                 "platform": platform_of(intent),
                 "intent": codec.encode(intent),
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": due,
-                "created_at": self.clock.now(),
+                "due": due,
+                "at": self.clock.now(),
                 "batch": batch,
                 "seq": n,
             }
             for n, intent in enumerate(decided)
         ]
-        ids = (
-            await s.scalars(
-                insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
-                rows,
-            )
-        ).all()
+        ids = [await direct.scalar(s, _KEEP, row) for row in rows]
         return [Entry(i, intent) for i, intent in zip(ids, decided, strict=True)]
 
-    async def _decide(self, intents: Sequence[Intent], tickets: TicketService) -> list[Intent]:
+    async def _decide(
+        self, intents: Sequence[Intent], tickets: TicketService, fresh: set[int]
+    ) -> list[Intent]:
         linked = {
             purpose.ticket_id
             for intent in intents
@@ -151,7 +154,7 @@ class Courier:
             if isinstance(intent, PostToTicket) and (
                 intent.audience == "requester" or intent.ticket_id not in linked
             ):
-                decided += await self.resolve(intent, tickets)
+                decided += await self.resolve(intent, tickets, fresh)
             elif isinstance(intent, PostToTicket) or platform_of(intent) in self.adapters:
                 decided.append(intent)
             else:
@@ -246,11 +249,7 @@ class Courier:
     async def _settle_sent(
         self, s: AsyncSession, row_id: int, links: list[dict[str, Any] | None]
     ) -> None:
-        await s.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id)
-            .values(status="sent", attempts=OutboxMessage.attempts + 1, last_error=None)
-        )
+        await direct.execute(s, _SENT, {"row_id": row_id})
         for values in links:
             if values is not None:
                 await self.tickets.within(s).link(**values)
@@ -335,9 +334,12 @@ class Courier:
         return int(count or 0)
 
     # -- where a ticket's messages go -------------------------------------------------------------
-    async def resolve(self, intent: PostToTicket, tickets: TicketService) -> list[Intent]:
+    async def resolve(
+        self, intent: PostToTicket, tickets: TicketService, fresh: Collection[int] = ()
+    ) -> list[Intent]:
+        """`fresh`: tickets the resolving turn opened (their requester thread is their origin)."""
         if intent.audience == "requester":
-            return [await self._to_requester(intent, tickets)]
+            return [await self._to_requester(intent, tickets, intent.ticket_id in fresh)]
         return [
             PostMessage(to=to, message=intent.message, purpose=intent.purpose)
             for to in await self._ticket_targets(intent, tickets)
@@ -361,14 +363,16 @@ class Courier:
             if ln.platform in self.adapters
         ]
 
-    async def _to_requester(self, intent: PostToTicket, tickets: TicketService) -> Intent:
+    async def _to_requester(
+        self, intent: PostToTicket, tickets: TicketService, fresh: bool = False
+    ) -> Intent:
         """Where the requester asked: their thread, their direct chat, or a DM to them."""
         t = await tickets.get(intent.ticket_id)
         if t.origin_platform == "intake":
             return PostMessage(
                 ConversationRef("intake", str(t.number)), intent.message, intent.purpose
             )
-        links = await tickets.links(intent.ticket_id, "requester")
+        links = [] if fresh else await tickets.links(intent.ticket_id, "requester")
         thread = links[0].thread_id if links else t.origin_thread
         if thread:
             return PostMessage(

@@ -71,9 +71,8 @@ async def sync_keys(desk: Desk) -> None:
     async with desk.db.sessions.begin() as s:
         for key in desk.config.intake_keys:
             await s.execute(
-                insert_ignoring(s, IntakeKeyRow, ["name"]).values(
-                    name=key.name, key_hash=key.sha256.lower(), created_at=desk.clock.now()
-                )
+                insert_ignoring(s, IntakeKeyRow, ["name"]),
+                {"name": key.name, "key_hash": key.sha256.lower(), "created_at": desk.clock.now()},
             )
 
 

@@ -157,9 +157,8 @@ class People:
             )
         for role, team in sorted(wanted - have):
             await session.execute(
-                insert_ignoring(session, Membership, ["person_id", "role", "team"]).values(
-                    person_id=person_id, role=role, team=team
-                )
+                insert_ignoring(session, Membership, ["person_id", "role", "team"]),
+                {"person_id": person_id, "role": role, "team": team},
             )
 
     async def _load_organizations(self, session: AsyncSession) -> None:
@@ -257,7 +256,7 @@ class People:
             "is_staff": True,
             "email": configured.email,
         }
-        await session.execute(insert_ignoring(session, Person, ["handle"]).values(**values))
+        await session.execute(insert_ignoring(session, Person, ["handle"]), values)
         found = await self._read(session, handle)
         assert found is not None
         return found

@@ -19,11 +19,20 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.clock import Clock
+from supportbot.store import direct
 from supportbot.store.db import SessionFactory
 from supportbot.store.models import Timer
-from supportbot.store.sql import insert_ignoring
+from supportbot.store.unit import created_here, timed_here
 
 log = logging.getLogger(__name__)
+_PLAN = direct.Direct("""
+    INSERT INTO timers (kind, due_at, payload, "key", ticket_id, status, attempts)
+    VALUES (:kind, :due_at, :payload, :key, :ticket_id, 'pending', 0)
+    ON CONFLICT ("key") DO NOTHING RETURNING id""")
+_CANCEL_FOR_TICKET = direct.Direct("""
+    UPDATE timers SET status = 'cancelled', "key" = NULL
+    WHERE ticket_id = :ticket_id AND status = 'pending'
+    AND substr(kind, 1, length(:prefix)) = :prefix""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +79,16 @@ class Scheduler:
     ) -> int | None:
         """Add a timer; with a `key` already pending, nothing is added and None is returned."""
         async with self.sessions.begin() as s:
-            statement = insert_ignoring(s, Timer, ["key"]).values(
-                kind=kind,
-                due_at=due_at,
-                payload=payload or {},
-                key=key,
-                ticket_id=ticket_id,
-                status="pending",
-                attempts=0,
-            )
-            timer_id: int | None = await s.scalar(statement.returning(Timer.id))
+            if ticket_id is not None:
+                timed_here(s).add(ticket_id)
+            values = {
+                "kind": kind,
+                "due_at": due_at,
+                "payload": payload or {},
+                "key": key,
+                "ticket_id": ticket_id,
+            }
+            timer_id: int | None = await direct.scalar(s, _PLAN, values)
             return timer_id
 
     async def cancel(self, key: str) -> bool:
@@ -93,16 +102,10 @@ class Scheduler:
 
     async def cancel_for_ticket(self, ticket_id: int, kind_prefix: str) -> int:
         async with self.sessions.begin() as s:
-            result = await s.execute(
-                update(Timer)
-                .where(
-                    Timer.ticket_id == ticket_id,
-                    Timer.status == "pending",
-                    Timer.kind.startswith(kind_prefix),
-                )
-                .values(status="cancelled", key=None)
-            )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            if ticket_id in created_here(s) and ticket_id not in timed_here(s):
+                return 0  # a ticket of this very turn, with no timers yet
+            params = {"ticket_id": ticket_id, "prefix": kind_prefix}
+            return await direct.execute(s, _CANCEL_FOR_TICKET, params)
 
     # -- running -------------------------------------------------------------------------------
     async def take(self, s: AsyncSession) -> DueTimer | None:

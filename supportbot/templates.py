@@ -98,6 +98,7 @@ class Templates:
         self._env.filters["plural"] = _plural
         self._env.filters["link"] = lambda url, label: markup.link(str(label), str(url))
         self._compiled: dict[tuple[str, str], jinja2.Template] = {}
+        self._plain: dict[tuple[str, str | None], str] = {}
 
     @classmethod
     def from_folders(cls, *extra: Path) -> Templates:
@@ -107,12 +108,20 @@ class Templates:
         return name in self.catalog.names()
 
     def render(self, template_name: str, locale: str | None = None, /, **values: Any) -> str:
-        """Render a template in `locale` (English when the locale lacks it) to neutral markup."""
+        """Render a template in `locale` (English when the locale lacks it) to neutral markup.
+
+        A template rendered without values (a card's field labels) always reads the same: it
+        is rendered once."""
+        if not values and (cached := self._plain.get((template_name, locale))) is not None:
+            return cached
         template, written_in = self._template(template_name, locale or FALLBACK_LOCALE)
         try:
-            return template.render(**values, **{LOCALE_VARIABLE: written_in}).strip()
+            text = template.render(**values, **{LOCALE_VARIABLE: written_in}).strip()
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template {template_name!r} failed: {exc}") from exc
+        if not values:
+            self._plain[(template_name, locale)] = text
+        return text
 
     def _template(self, name: str, locale: str) -> tuple[jinja2.Template, str]:
         if locale not in LOCALES:

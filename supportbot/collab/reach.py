@@ -92,10 +92,4 @@ async def names_by_id(desk: Desk, ids: Iterable[int | None]) -> dict[int, str]:
 
 async def ticket_events(desk: Desk, ticket_id: int, kinds: Collection[str]) -> list[TicketEvent]:
     """Audit rows of a ticket, oldest first (read-only: the ticket service writes them)."""
-    async with desk.db.reads() as s:
-        rows = await s.scalars(
-            select(TicketEvent)
-            .where(TicketEvent.ticket_id == ticket_id, TicketEvent.kind.in_(list(kinds)))
-            .order_by(TicketEvent.at, TicketEvent.id)
-        )
-        return list(rows.all())
+    return await desk.tickets.history(ticket_id, kinds)

@@ -12,23 +12,34 @@ order. On SQLite the one process owns the database and keeps that order in memor
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from supportbot import codec
 from supportbot.clock import Clock
 from supportbot.events import AnyEvent, ordering_key
+from supportbot.store import direct
 from supportbot.store.batch import WriteBatcher
 from supportbot.store.db import Database
 from supportbot.store.models import InboxEvent
-from supportbot.store.sql import insert_ignoring
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+_STORE = direct.Direct("""
+    INSERT INTO inbox (platform, event_id, kind, received_at, "key", payload, status, attempts)
+    VALUES (:platform, :event_id, :kind, :received_at, :key, :payload, 'pending', 0)
+    ON CONFLICT (platform, event_id) DO NOTHING RETURNING id""")
+_TAKE = direct.Direct("SELECT id FROM inbox WHERE id = :row_id AND status = 'pending'")
+# PostgreSQL: lock the row (other replicas skip it) if no earlier event of its key still waits.
+_TAKE_FIRST_OF_KEY = direct.Direct("""
+    SELECT i.id FROM inbox AS i WHERE i.id = :row_id AND i.status = 'pending'
+    AND NOT EXISTS (SELECT 1 FROM inbox AS e
+                    WHERE e."key" = i."key" AND e.id < i.id AND e.status = 'pending')
+    FOR UPDATE OF i SKIP LOCKED""")
+_DONE = direct.Direct("UPDATE inbox SET status = 'done', done_at = :at WHERE id = :row_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +81,11 @@ class Inbox:
             "kind": type(event).__name__,
             "key": ordering_key(event)[:300],
             "payload": codec.encode_event(event),
-            "status": PENDING,
-            "attempts": 0,
             "received_at": self.clock.now(),
         }
 
         async def store(s: AsyncSession) -> int | None:
-            statement = insert_ignoring(s, InboxEvent, ["platform", "event_id"]).values(values)
-            row_id: int | None = await s.scalar(statement.returning(InboxEvent.id))
+            row_id: int | None = await direct.scalar(s, _STORE, values)
             return row_id
 
         return Receipt(await self._batcher.run(store))
@@ -85,34 +93,10 @@ class Inbox:
     # -- taking rows ---------------------------------------------------------------------------
     async def take(self, s: AsyncSession, row_id: int) -> bool:
         """In the caller's transaction: is row `row_id` pending and first in its key? On
-        PostgreSQL it is then locked for this transaction (another replica skips it)."""
-        head = self._heads().where(InboxEvent.id == row_id)
-        return await s.scalar(head) is not None
-
-    async def take_any(self, s: AsyncSession, *, received_before: datetime) -> InboxRow | None:
-        """The oldest pending row of any key (not one a live replica is running), locked."""
-        query = (
-            self._heads()
-            .where(InboxEvent.received_at < received_before)
-            .order_by(InboxEvent.id)
-            .limit(1)
-        )
-        row_id = await s.scalar(query)
-        return await self.row(s, row_id) if row_id is not None else None
-
-    def _heads(self) -> Any:
-        earlier = aliased(InboxEvent)
-        first_of_key = ~exists().where(
-            and_(
-                earlier.key == InboxEvent.key,
-                earlier.id < InboxEvent.id,
-                earlier.status == PENDING,
-            )
-        )
-        query = select(InboxEvent.id).where(InboxEvent.status == PENDING, first_of_key)
-        if self.db.is_postgres:
-            query = query.with_for_update(skip_locked=True)
-        return query
+        PostgreSQL it is then locked for this transaction (another replica skips it). On
+        SQLite the one process keeps each key's order itself: pending is enough."""
+        statement = _TAKE_FIRST_OF_KEY if self.db.is_postgres else _TAKE
+        return await direct.scalar(s, statement, {"row_id": row_id}) is not None
 
     async def row(self, s: AsyncSession, row_id: int) -> InboxRow:
         found = (
@@ -128,27 +112,26 @@ class Inbox:
         ).one()
         return InboxRow(found[0], found[1], codec.decode_event(found[2]), found[3], found[4])
 
-    async def pending(self, limit: int = 1000) -> list[InboxRow]:
-        """Rows still to run, oldest first (a restart takes them up again)."""
+    async def pending(
+        self,
+        limit: int = 1000,
+        *,
+        received_before: datetime | None = None,
+        skip: Collection[int] = (),
+    ) -> list[InboxRow]:
+        """Rows still to run, oldest first (a restart takes them up again); only those stored
+        before `received_before`, and none of `skip` (decoding them would be wasted)."""
+        query = select(InboxEvent.id).where(InboxEvent.status == PENDING)
+        if received_before is not None:
+            query = query.where(InboxEvent.received_at < received_before)
         async with self.db.reads() as s:
-            ids = (
-                await s.scalars(
-                    select(InboxEvent.id)
-                    .where(InboxEvent.status == PENDING)
-                    .order_by(InboxEvent.id)
-                    .limit(limit)
-                )
-            ).all()
-            return [await self.row(s, i) for i in ids]
+            ids = (await s.scalars(query.order_by(InboxEvent.id).limit(limit))).all()
+            return [await self.row(s, i) for i in ids if i not in skip]
 
     # -- settling -------------------------------------------------------------------------------
     async def done(self, s: AsyncSession, row_id: int) -> None:
         """In the turn's own transaction: the row ran."""
-        await s.execute(
-            update(InboxEvent)
-            .where(InboxEvent.id == row_id)
-            .values(status=DONE, done_at=self.clock.now())
-        )
+        await direct.execute(s, _DONE, {"row_id": row_id, "at": self.clock.now()})
 
     async def failed(self, row_id: int, error: str, *, give_up: bool) -> None:
         """The turn failed (and was rolled back): count it, and stop after too many tries."""

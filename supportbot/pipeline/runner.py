@@ -120,18 +120,17 @@ class Pipeline:
     async def recover(self) -> None:
         """At start-up: run what a previous process stored but did not run, and send what
         it committed but did not deliver (on SQLite no other process can be sending it)."""
-        for row in await self.inbox.pending():
+        for row in await self.inbox.pending(limit=100_000):
             self._enqueue(row.id, row.key, row.event, row.attempts)
         await self.desk.courier.retry_due(everything=self.desk.db.is_sqlite)
 
     async def poll(self) -> int:
-        """Rows nobody is running: left by a replica that died, or waiting behind an earlier
-        event of their conversation. The oldest first."""
+        """Rows nobody here is running, stored `grace` ago or earlier: left by a replica that
+        died, or waiting behind an earlier event of their conversation. The oldest first."""
         before = self.desk.clock.now() - self.grace
-        rows = [r for r in await self.inbox.pending(limit=200) if r.id not in self._jobs]
+        rows = await self.inbox.pending(limit=200, received_before=before, skip=set(self._jobs))
         for row in rows:
-            if row.received_at <= before:
-                self._enqueue(row.id, row.key, row.event, row.attempts)
+            self._enqueue(row.id, row.key, row.event, row.attempts)
         return len(rows)
 
     # -- one event -------------------------------------------------------------------------------

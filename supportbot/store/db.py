@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from supportbot.store import inline_sqlite
 from supportbot.store.models import Base
 
 READ_ONLY = "supportbot.read_only"  # in `Session.info` of sessions that see committed rows only
@@ -172,7 +173,10 @@ def open_database(url: str, *, echo: bool = False) -> Database:
 
 def _open_sqlite(url: str, echo: bool) -> Database:
     single = {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0}
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **single)
+    path = make_url(url).database or ""
+    engine = create_async_engine(
+        url, echo=echo, async_creator=inline_sqlite.creator(path), **single
+    )
     reader = create_async_engine(
         url, echo=echo, connect_args={"timeout": 30}, poolclass=AsyncAdaptedQueuePool,
         pool_size=4, max_overflow=4,
@@ -212,4 +216,8 @@ def _configure_sqlite(engine: AsyncEngine, *, begin: str, query_only: bool = Fal
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql(begin)
+        driver = conn.connection.driver_connection
+        if isinstance(driver, inline_sqlite.InlineSQLite):
+            driver._conn.execute(begin)  # the writer's: no need for SQLAlchemy's machinery
+        else:
+            conn.exec_driver_sql(begin)

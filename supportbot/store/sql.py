@@ -2,10 +2,15 @@
 
 `INSERT … ON CONFLICT` makes writes idempotent: replicas syncing the same config at once, a
 timer planned twice, a delivery recorded twice. Both dialects accept the same builder calls.
+
+The hot ones are built once per dialect and executed with parameters
+(`session.execute(insert_ignoring(...), {...})`): building a statement costs SQLAlchemy more
+than running it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,10 +28,24 @@ def _insert(session: AsyncSession, model: type[DeclarativeBase]) -> Any:
 
 
 def insert_ignoring(
-    session: AsyncSession, model: type[DeclarativeBase], conflict: Sequence[str]
+    session: AsyncSession,
+    model: type[DeclarativeBase],
+    conflict: Sequence[str],
+    returning: str | None = None,
 ) -> Any:
-    """`INSERT … ON CONFLICT (conflict) DO NOTHING` for `model`'s table."""
-    return _insert(session, model).on_conflict_do_nothing(index_elements=list(conflict))
+    """`INSERT … ON CONFLICT (conflict) DO NOTHING [RETURNING returning]` for `model`'s table,
+    without values: pass them to `execute`."""
+    return _ignoring(session.get_bind().dialect.name, model, tuple(conflict), returning)
+
+
+@functools.cache
+def _ignoring(
+    dialect: str, model: type[DeclarativeBase], conflict: tuple[str, ...], returning: str | None
+) -> Any:
+    table: Table = model.__table__  # type: ignore[assignment]
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    statement = insert.on_conflict_do_nothing(index_elements=list(conflict))
+    return statement.returning(table.c[returning]) if returning else statement
 
 
 def upsert(

@@ -16,6 +16,21 @@ from collections.abc import AsyncIterator, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+_CREATED = "supportbot.tickets.created"
+_TIMED = "supportbot.timers.tickets"
+
+
+def created_here(s: AsyncSession) -> set[int]:
+    """The tickets `s` created in its transaction: every row about them is in `s`."""
+    found: set[int] = s.sync_session.info.setdefault(_CREATED, set())
+    return found
+
+
+def timed_here(s: AsyncSession) -> set[int]:
+    """The tickets `s` planned timers for in its transaction."""
+    found: set[int] = s.sync_session.info.setdefault(_TIMED, set())
+    return found
+
 
 class TurnSessions:
     def __init__(self, session: AsyncSession, *, expected: Callable[[BaseException], bool]) -> None:

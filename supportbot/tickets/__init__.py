@@ -25,5 +25,7 @@ _HOMES = {
 
 def __getattr__(name: str) -> Any:
     if name in _HOMES:
-        return getattr(importlib.import_module(_HOMES[name]), name)
+        found = getattr(importlib.import_module(_HOMES[name]), name)
+        globals()[name] = found  # the next look-up finds it without coming here
+        return found
     raise AttributeError(f"module 'supportbot.tickets' has no attribute {name!r}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, Self, TypeVar
@@ -17,7 +17,7 @@ from supportbot.happenings import Happening
 from supportbot.people import People
 from supportbot.store.db import SessionFactory
 from supportbot.store.models import Ticket, TicketEvent
-from supportbot.store.unit import TurnSessions
+from supportbot.store.unit import TurnSessions, created_here
 from supportbot.tickets import states
 from supportbot.tickets.errors import (
     IllegalTransitionError,
@@ -155,6 +155,20 @@ class ServiceBase:
     ) -> TicketChange:
         return TicketChange(view, (Happening(trigger, view.number, actor, data, source),))
 
+    async def history(self, ticket_id: int, kinds: Collection[str]) -> list[TicketEvent]:
+        """A ticket's audit rows of `kinds`, oldest first.
+
+        A ticket this turn created has no rows but the ones in the session: no query."""
+        async with self.reads() as s:
+            if ticket_id in created_here(s):
+                return _in_session(s, ticket_id, kinds)
+            rows = await s.scalars(
+                select(TicketEvent)
+                .where(TicketEvent.ticket_id == ticket_id, TicketEvent.kind.in_(list(kinds)))
+                .order_by(TicketEvent.at, TicketEvent.id)
+            )
+            return list(rows.all())
+
     async def _row(self, model: type[R], row_id: int, what: str) -> R:
         """One escalation, hand-off or poll by id, read without locking."""
         async with self.reads() as s:
@@ -171,10 +185,18 @@ class ServiceBase:
             raise TicketNotFoundError(f"there is no {what} {row_id}")
         return row
 
+    @staticmethod
+    def _hold(s: AsyncSession, t: Ticket) -> None:
+        _held(s)[t.id] = t
+
     async def _load(self, s: AsyncSession, ticket_id: int) -> Ticket:
-        t = await s.get(Ticket, ticket_id)
+        """The ticket's row: read once per session, then the same object (the turn's one
+        snapshot, which every step changes in memory)."""
+        held = _held(s)
+        t = held.get(ticket_id) or await s.get(Ticket, ticket_id)
         if t is None:
             raise TicketNotFoundError(f"there is no ticket #{ticket_id}", number=ticket_id)
+        held[ticket_id] = t
         return t
 
     async def _lock(self, s: AsyncSession, ticket_id: int) -> Ticket:
@@ -182,12 +204,12 @@ class ServiceBase:
         the same turn find it in the session); SQLite already holds the write lock."""
         locked: set[int] = s.sync_session.info.setdefault(_LOCKED, set())
         if ticket_id in locked or s.get_bind().dialect.name == "sqlite":
-            t = await s.get(Ticket, ticket_id)
-        else:
-            t = await s.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+            return await self._load(s, ticket_id)
+        t = await s.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
         if t is None:
             raise TicketNotFoundError(f"there is no ticket #{ticket_id}", number=ticket_id)
         locked.add(ticket_id)
+        _held(s)[ticket_id] = t
         return t
 
     async def _actor_id(self, s: AsyncSession, actor: str | None) -> int | None:
@@ -231,6 +253,23 @@ class ServiceBase:
         if t.status == states.Status.WAITING and t.waiting_since is not None:
             t.paused_seconds += int((self.clock.now() - t.waiting_since).total_seconds())
             t.status, t.waiting_since = states.Status.ASSIGNED, None
+
+
+def _held(s: AsyncSession) -> dict[int, Ticket]:
+    """Tickets the session has read, held: SQLAlchemy's identity map holds rows weakly, and
+    a turn must not read the same ticket again once nothing else refers to it."""
+    held: dict[int, Ticket] = s.sync_session.info.setdefault("supportbot.tickets.held", {})
+    return held
+
+
+def _in_session(s: AsyncSession, ticket_id: int, kinds: Collection[str]) -> list[TicketEvent]:
+    session = s.sync_session
+    found = [
+        row
+        for row in (*session.identity_map.values(), *session.new)
+        if isinstance(row, TicketEvent) and row.ticket_id == ticket_id and row.kind in kinds
+    ]
+    return sorted(found, key=lambda row: (row.at, row.id or 0))
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.events import MessageRef
 from supportbot.happenings import Happening
+from supportbot.store import direct
 from supportbot.store.models import CsatPoll, KudosAward, Person, TicketEvent, TicketThread
-from supportbot.store.sql import insert_ignoring
 from supportbot.tickets.base import ServiceBase, TicketChange
 from supportbot.tickets.errors import (
     IllegalTransitionError,
@@ -24,6 +24,14 @@ from supportbot.tickets.errors import (
 class KudosGiven:
     kudos_id: int
     happening: Happening
+
+
+_LINK = direct.Direct("""
+    INSERT INTO ticket_threads
+        (ticket_id, kind, ref_id, platform, channel_id, message_id, thread_id, created_at, digest)
+    VALUES (:ticket_id, :kind, :ref_id, :platform, :channel_id, :message_id, :thread_id,
+            :created_at, :digest)
+    ON CONFLICT (platform, channel_id, message_id) DO NOTHING""")
 
 
 class FeedbackSteps(ServiceBase):
@@ -194,18 +202,20 @@ class FeedbackSteps(ServiceBase):
         """Remember that a message (and the thread it starts) belongs to a ticket (a second
         record of the same message, from a retried delivery, changes nothing)."""
         async with self.sessions.begin() as s:
-            await s.execute(
-                insert_ignoring(s, TicketThread, ["platform", "channel_id", "message_id"]).values(
-                    ticket_id=ticket_id,
-                    kind=kind,
-                    ref_id=ref_id,
-                    platform=ref.platform,
-                    channel_id=ref.channel_id,
-                    message_id=ref.message_id,
-                    thread_id=ref.thread_id or ref.message_id,
-                    digest=digest,
-                    created_at=self.clock.now(),
-                )
+            await direct.execute(
+                s,
+                _LINK,
+                {
+                    "ticket_id": ticket_id,
+                    "kind": kind,
+                    "ref_id": ref_id,
+                    "platform": ref.platform,
+                    "channel_id": ref.channel_id,
+                    "message_id": ref.message_id,
+                    "thread_id": ref.thread_id or ref.message_id,
+                    "digest": digest,
+                    "created_at": self.clock.now(),
+                },
             )
 
     async def shown(self, *, link_id: int, digest: str) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.store.models import Handoff, Ticket
+from supportbot.store.unit import created_here
 from supportbot.tickets import states
 from supportbot.tickets.base import TicketChange
 from supportbot.tickets.errors import (
@@ -107,6 +108,8 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps):
             )
             s.add(t)
             await s.flush()
+            created_here(s).add(t.id)
+            self._hold(s, t)
             self._audit(s, t, requester.id, "created", source, {"kind": new.kind, **new.extra})
             view = await ticket_view(s, t, self.people)
         return self._changed(view, "ticket.created", new.requester, source, {"text": new.body})

@@ -125,7 +125,6 @@ class MockSlackApi:
                 return {"ok": True, "view": {"id": "V0NEW"}}
         return {"ok": True}
 
-
     def _recent(self, method: str, args: dict[str, Any]) -> list[dict[str, Any]]:
         """Our posts in a channel (or one thread), newest first, with their metadata."""
         channel, thread = str(args["channel"]), args.get("ts")

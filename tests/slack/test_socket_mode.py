@@ -66,6 +66,8 @@ async def test_socket_mode_events_reach_the_core_and_are_acked(aiohttp_server: A
         await wait_for(lambda: acks)
     finally:
         await adapter.stop()
+        for hook in ctx.on_shutdown:  # as the server does once the outbox has drained
+            await hook()
     assert isinstance(event, MessageReceived) and event.event_id == "Ev0MESSAGE001"
     assert acks[0]["envelope_id"] == "env-1"
     assert opened == ["Bearer xapp-1-test"]

@@ -7,20 +7,14 @@ SMTP listener with the server (`EMAIL_LISTEN`, default 127.0.0.1:2525) and sends
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from supportbot import markup
-from supportbot.adapter import AdapterContext, Capabilities, Delivery, Directory, EventSink
+from supportbot.adapter import Capabilities, Delivery, Directory, EventSink
 from supportbot.events import AnyEvent, MessageRef
 from supportbot.intents import Intent
-from supportbot.templates import Templates
 from supportbot_email.attachments import AttachmentStore
-from supportbot_email.http import InboundRoute
 from supportbot_email.inbound import Inbound, Texts
 from supportbot_email.outbound import Outbound
 from supportbot_email.relay import Relay
-from supportbot_email.settings import INBOUND_PATH, PLATFORM, EmailSettings
+from supportbot_email.settings import PLATFORM, EmailSettings
 from supportbot_email.smtp import SmtpHandler, SmtpListener
 from supportbot_email.threads import ThreadStore
 from supportbot_email.trust import DnsLookup, SenderCheck
@@ -79,40 +73,3 @@ class EmailAdapter:
 
     async def stop(self) -> None:
         await self.listener.stop()
-
-
-class EmailPlugin:
-    """Entry point `supportbot.adapters: email`."""
-
-    name = "email"
-
-    def __init__(self, dns: DnsLookup | None = None) -> None:
-        self.dns = dns  # tests answer DKIM key look-ups themselves; the entry point asks DNS
-
-    def create(self, ctx: AdapterContext) -> EmailAdapter | None:
-        settings = EmailSettings.from_env(ctx.env, ctx.config)
-        if settings is None:
-            return None
-        threads = ThreadStore(ctx.sessions)
-        adapter = EmailAdapter(
-            settings=settings,
-            sink=ctx.sink,
-            directory=ctx.directory,
-            threads=threads,
-            texts=catalog_texts(ctx),
-            dns=self.dns,
-        )
-        route = InboundRoute(adapter.inbound, ctx.sessions, settings.limits.max_bytes)
-        ctx.app.router.add_post(INBOUND_PATH, route)
-        return adapter
-
-
-def catalog_texts(ctx: AdapterContext) -> Texts:
-    """Plain text from the desk's catalogs (admin overrides in the workflows folder first)."""
-    templates = ctx.templates or Templates.from_folders(Path(ctx.config.workflows_dir, "templates"))
-    desk_locale = ctx.config.locale
-
-    def text(name: str, locale: str | None, **values: Any) -> str:
-        return markup.to_plain(templates.render(name, locale or desk_locale, **values))
-
-    return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -38,7 +39,7 @@ class SlackAdapter:
 
     def __init__(self, settings: SlackSettings, *, sink: EventSink, directory: Directory) -> None:
         self._settings = settings
-        client = web_client(settings.bot_token, settings.api_url)
+        self._client = client = web_client(settings.bot_token, settings.api_url)
         self._sender = SlackSender(client, directory)
         # Bolt's own single-workspace authorization calls `auth.test` once (cached), which
         # gives it the bot's ids so the bot never answers its own messages.
@@ -82,6 +83,10 @@ class SlackAdapter:
         return inbound.with_reacted_message(event, target or {})
 
     async def start(self) -> None:
+        # One HTTP session for every Web API call: without it the client opens (and closes)
+        # a connection per call.
+        if self._client.session is None:
+            self._client.session = aiohttp.ClientSession()
         if self._settings.app_token is not None and self._socket is None:
             self._socket = AsyncSocketModeHandler(self.bolt, self._settings.app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in Bolt
@@ -90,6 +95,12 @@ class SlackAdapter:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
+
+    async def close(self) -> None:
+        """After the last delivery (the server's shutdown, once the outbox has drained)."""
+        if self._client.session is not None:
+            await self._client.session.close()
+            self._client.session = None
 
 
 class SlackPlugin:
@@ -102,6 +113,7 @@ class SlackPlugin:
         if settings is None:
             return None
         adapter = SlackAdapter(settings, sink=ctx.sink, directory=ctx.directory)
+        ctx.on_shutdown.append(adapter.close)
         if not settings.socket_mode:
             ctx.app.router.add_post(EVENTS_PATH, adapter.handle)
         return adapter

@@ -7,16 +7,18 @@ Enabled when `MICROSOFT_APP_ID` is set (a registered Azure bot, requests authent
 from __future__ import annotations
 
 from pathlib import Path
-
-from botframework.connector.auth import BotFrameworkAuthentication
+from typing import TYPE_CHECKING
 
 from supportbot import markup
 from supportbot.adapter import AdapterContext
 from supportbot.templates import TemplateError, Templates
-from supportbot_teams.adapter import TeamsAdapter
-from supportbot_teams.answer import Texts
-from supportbot_teams.hints import MentionHints
 from supportbot_teams.settings import TeamsSettings
+
+if TYPE_CHECKING:
+    from botframework.connector.auth import BotFrameworkAuthentication
+
+    from supportbot_teams.adapter import TeamsAdapter
+    from supportbot_teams.answer import Texts
 
 
 class TeamsPlugin:
@@ -30,6 +32,9 @@ class TeamsPlugin:
         settings = TeamsSettings.from_env(ctx.env)
         if settings is None:
             return None
+        from supportbot_teams.adapter import TeamsAdapter  # botbuilder: only when configured
+        from supportbot_teams.hints import MentionHints
+
         templates = ctx.templates or Templates.from_folders(
             Path(ctx.config.workflows_dir, "templates")
         )

@@ -22,11 +22,11 @@ from supportbot.clock import FrozenClock
 from supportbot.config import Config
 from supportbot.happenings import Happening, Turn
 from supportbot.people import People
+from supportbot.plugins import installed_registry
 from supportbot.templates import Templates
 from supportbot.tickets.view import PersonView, TicketView
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.engine import WorkflowEngine
-from supportbot.workflows.registry import default_registry
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 KEYWORDS = [
@@ -98,7 +98,7 @@ def write_workflows(folder: Path, n: int) -> None:
 
 
 async def measure(n: int) -> tuple[float, float]:
-    registry = default_registry()
+    registry = installed_registry()
 
     async def count(ctx: ActionContext, p: Count) -> None:
         ctx.desk.counted += 1  # type: ignore[attr-defined]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
-import importlib
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -20,7 +18,6 @@ from pathlib import Path
 from supportbot import failures, intake_keys, starter
 from supportbot.config import Config, load_config, locate_config
 
-FEATURE_CLIS = ("supportbot.workflows.cli", "supportbot.insights.cli", "supportbot.knowledge.cli")
 Handler = Callable[[argparse.Namespace], int]
 Subparsers = argparse._SubParsersAction  # argparse keeps the type private; it is stable
 
@@ -66,10 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     cfg = sub.add_parser("config", help="configuration commands").add_subparsers(metavar="ACTION")
     cfg.add_parser("check", help="validate the config file").set_defaults(handler=_config_check)
     intake_keys.add_commands(sub, read_config)
-    for module in FEATURE_CLIS:
-        _extend(sub, functools.partial(importlib.import_module, module))
-    for ep in entry_points(group="supportbot.cli"):
-        _extend(sub, ep.load)
+    for ep in sorted(entry_points(group="supportbot.cli"), key=lambda e: e.name):
+        _extend(sub, ep.load)  # the features' and adapters' commands
     _config_everywhere(parser)
     return parser
 

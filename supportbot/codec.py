@@ -25,6 +25,7 @@ _INTENT_TYPES: dict[str, type[Any]] = {
         intents.SendDirect,
         intents.OpenForm,
         intents.PostToTicket,
+        intents.CallService,
     )
 }
 _EVENT_TYPES: dict[str, type[Any]] = {cls.__name__: cls for cls in typing.get_args(events.AnyEvent)}

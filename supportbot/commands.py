@@ -12,6 +12,7 @@ a platform mention (`<@U123>`), `@handle` or a plain handle.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from supportbot.yamldoc import did_you_mean
@@ -78,15 +79,29 @@ USAGE: Usage = {
 
 
 def parse(
-    text: str, *, thread_ticket: int | None = None, departments: tuple[str, ...] = ()
+    text: str,
+    *,
+    thread_ticket: int | None = None,
+    departments: tuple[str, ...] = (),
+    extra: Mapping[str, bool] | None = None,
 ) -> Command:
-    """Parse command text (what follows `/support`); raise CommandError with help on mistakes."""
+    """Parse command text (what follows `/support`); raise CommandError with help on mistakes.
+
+    `extra`: commands features registered, by name: whether they take a ticket number. One the
+    grammar does not know is read as `name #number text…` (or `name text…`)."""
     words = text.strip().split()
     if not words:
         return Command("help")
     name, rest = words[0].lower(), words[1:]
+    extra = extra or {}
+    if name not in NAMES and name in extra:
+        if not extra[name]:
+            return Command(name, text=" ".join(rest))
+        number, rest = _number(name, rest, thread_ticket)
+        return Command(name, number, text=" ".join(rest))
     if name not in NAMES:
-        raise CommandError(f"unknown command {name!r}{did_you_mean(name, NAMES)}; try `help`")
+        known = (*NAMES, *extra)
+        raise CommandError(f"unknown command {name!r}{did_you_mean(name, known)}; try `help`")
     match name:
         case "help" | "new" | "mine":
             return Command(name)

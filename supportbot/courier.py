@@ -24,7 +24,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -37,6 +37,7 @@ from supportbot.adapter import ChatAdapter, Delivery, DeliveryError
 from supportbot.clock import Clock
 from supportbot.events import ConversationRef, MessageRef
 from supportbot.intents import (
+    CallService,
     Intent,
     OpenForm,
     PostEphemeral,
@@ -47,6 +48,7 @@ from supportbot.intents import (
 )
 from supportbot.messages import Message
 from supportbot.pipeline.lanes import Lanes
+from supportbot.plugins import Deliverer
 from supportbot.store import direct
 from supportbot.store.batch import WriteBatcher
 from supportbot.store.db import Database
@@ -63,6 +65,7 @@ _SENT = direct.Direct("""
     UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL
     WHERE id = :row_id""")
 ANY_PLATFORM = "*"  # a ticket's message that is resolved at delivery (maybe several platforms)
+SERVICE_PREFIX = "service:"  # an outside service's deliverer (`CallService`)
 CARD_WAIT_SECONDS = 30.0
 
 
@@ -76,6 +79,8 @@ def platform_of(intent: Intent) -> str:
             return p
         case PostToTicket():
             return ANY_PLATFORM
+        case CallService(service=service):
+            return f"{SERVICE_PREFIX}{service}"
     raise TypeError(f"no platform for {type(intent).__name__}")
 
 
@@ -110,6 +115,7 @@ class Courier:
     tickets: TicketService
     clock: Clock
     batcher: WriteBatcher
+    deliverers: Callable[[str], Deliverer | None] = lambda _name: None
     lease: timedelta = timedelta(seconds=15)
     lanes: int = 16
     delivered: list[tuple[Intent, MessageRef | None]] = field(default_factory=list)
@@ -155,11 +161,16 @@ class Courier:
                 intent.audience == "requester" or intent.ticket_id not in linked
             ):
                 decided += await self.resolve(intent, tickets, fresh)
-            elif isinstance(intent, PostToTicket) or platform_of(intent) in self.adapters:
+            elif isinstance(intent, PostToTicket) or self._can_send(intent):
                 decided.append(intent)
             else:
                 log.debug("no %s adapter is running; dropping %s", platform_of(intent), intent)
         return decided
+
+    def _can_send(self, intent: Intent) -> bool:
+        if isinstance(intent, CallService):
+            return self.deliverers(intent.service) is not None
+        return platform_of(intent) in self.adapters
 
     # -- after the commit ----------------------------------------------------------------------
     def deliver(
@@ -237,6 +248,13 @@ class Courier:
         return f"{desk}:{entry.id}" if of == 1 else f"{desk}:{entry.id}:{n}"
 
     async def _send(self, intent: Intent, delivery: Delivery) -> dict[str, Any] | None:
+        if isinstance(intent, CallService):
+            deliverer = self.deliverers(intent.service)
+            if deliverer is None:
+                raise DeliveryError(f"no deliverer for {intent.service!r}", retryable=False)
+            await deliverer.deliver(intent)
+            self.delivered.append((intent, None))
+            return None
         platform = platform_of(intent)
         adapter = self.adapters.get(platform)
         if adapter is None:
@@ -269,6 +287,18 @@ class Courier:
         backoff = timedelta(seconds=30 * 2 ** min(entry.attempts, 8))
 
         async def settle(s: AsyncSession) -> None:
+            if isinstance(entry.intent, CallService) and entry.intent.ticket_id is not None:
+                await self.tickets.within(s).record_event(
+                    ticket_id=entry.intent.ticket_id,
+                    kind="service.failed",
+                    data={
+                        "service": entry.intent.service,
+                        "error": str(exc),
+                        "attempt": attempts,
+                        "again": not give_up,
+                    },
+                    source="outbox",
+                )
             await s.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == entry.id)

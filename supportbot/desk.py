@@ -10,24 +10,27 @@ transaction (`bound`). As the `EventSink` adapters call, it hands events to the 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from supportbot.adapter import ChatAdapter, Outcome
 from supportbot.clock import Clock
 from supportbot.config import Config
 from supportbot.courier import Courier
+from supportbot.errors import TicketError
 from supportbot.events import AnyEvent, ConversationRef
 from supportbot.happenings import Happening, Turn
 from supportbot.intents import PostEphemeral, PostMessage, Purpose, SendDirect
 from supportbot.messages import Message
 from supportbot.people import People
-from supportbot.scheduler import DueTimer, Scheduler
+from supportbot.plugins import Hooks
+from supportbot.scheduler import Scheduler
 from supportbot.store.db import Database, SessionFactory
 from supportbot.store.models import TicketThread
 from supportbot.templates import Templates
-from supportbot.tickets import TicketChange, TicketError, TicketService
+from supportbot.tickets import TicketChange, TicketService
 from supportbot.tickets.service import NewTicket
 from supportbot.tickets.view import TicketView
 from supportbot.views import Views
@@ -41,6 +44,13 @@ class Engine(Protocol):
     """The workflow engine, as the desk sees it."""
 
     async def run(self, happening: Happening, turn: Turn, desk: Desk) -> None: ...
+
+    async def reload(self, *, loaded_by: str, desk: Desk | None = None) -> Reloaded: ...
+
+
+class Reloaded(Protocol):
+    @property
+    def problems(self) -> Sequence[object]: ...
 
 
 class Pipeline(Protocol):
@@ -60,9 +70,6 @@ class Pipeline(Protocol):
 
 
 OBSERVED = frozenset({"ticket.created", "ticket.resolved", "csat.received"})
-TimerHandler = Callable[["Desk", DueTimer, Turn], Awaitable[None]]
-LinkRenderer = Callable[["Desk", TicketThread, TicketView], Awaitable[Message | None]]
-SlaText = Callable[["Desk", TicketView], Awaitable[str | None]]
 
 
 @dataclass(slots=True)
@@ -77,13 +84,11 @@ class Desk:
     timers: Scheduler
     courier: Courier
     adapters: dict[str, ChatAdapter]
+    hooks: Hooks = field(default_factory=Hooks)  # what the core and the features registered
+    workflows_dir: Path = Path("workflows")
     engine: Engine | None = None
     metrics: DeskMetrics | None = None
     pipeline: Pipeline | None = None
-    timer_handlers: dict[str, TimerHandler] = field(default_factory=dict)
-    link_renderers: dict[str, LinkRenderer] = field(default_factory=dict)
-    sla_text: SlaText | None = None
-    services: dict[str, Any] = field(default_factory=dict)  # feature objects by name
 
     # -- the EventSink -----------------------------------------------------------------------
     async def accept(self, event: AnyEvent) -> Receipt:
@@ -188,12 +193,13 @@ class Desk:
     async def render_link(self, link: TicketThread, ticket: TicketView) -> Message | None:
         if link.kind == "card":
             return await self.card(ticket)
-        renderer = self.link_renderers.get(link.kind)
+        renderer = self.hooks.links.get(link.kind)
         return await renderer(self, link, ticket) if renderer else None
 
     async def card(self, ticket: TicketView) -> Message:
         """The ticket's card: the one rendering of it, wherever it is shown."""
-        due = await self.sla_text(self, ticket) if self.sla_text else None
+        sla = self.hooks.sla_text
+        due = await sla(self, ticket) if sla else None
         return self.views.ticket_card(ticket, due)
 
 

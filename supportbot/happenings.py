@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from supportbot.intents import Intent
 from supportbot.store.unit import TurnSessions
 
 MAX_DEPTH = 5
 
-TRIGGERS = (
+Trigger = Literal[
     "ticket.created",
     "message.received",
     "reaction.added",
@@ -38,7 +38,16 @@ TRIGGERS = (
     "sla.breached",
     "schedule",
     "trend.spike",
-)
+]
+TRIGGERS: tuple[Trigger, ...] = get_args(Trigger)
+
+
+def as_trigger(name: str) -> Trigger:
+    """A trigger's name read from data (a file, a stored row), checked."""
+    for trigger in TRIGGERS:
+        if trigger == name:
+            return trigger
+    raise ValueError(f"unknown trigger {name!r}")
 
 
 class StepBrokeError(Exception):
@@ -53,7 +62,7 @@ class StepBrokeError(Exception):
 class Happening:
     """Something that happened to the desk, named as a workflow trigger."""
 
-    trigger: str
+    trigger: Trigger
     ticket_id: int | None = None
     actor: str | None = None  # handle of the person who acted; None for the system
     data: dict[str, Any] = field(default_factory=dict)

@@ -6,10 +6,17 @@ thread a hand-off lives in) so the core can record the returned `MessageRef`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from supportbot.events import ConversationRef, MessageRef
 from supportbot.messages import Form, Message
+
+# What a linked message is to its ticket (`ticket_threads.kind`): the card in a support channel,
+# the requester's own thread, a department's hand-off thread, an approval card, a CSAT poll.
+LinkKind = Literal["card", "requester", "handoff", "approval", "csat", "internal"]
+# Who a ticket's message is for: the card threads, the requester, the open hand-off threads.
+Audience = Literal["internal", "requester", "handoff"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +24,7 @@ class Purpose:
     """Why a message is posted: the core links the resulting message to a ticket."""
 
     ticket_id: int
-    kind: str  # "card", "requester", "handoff", "approval", "csat", "internal"
+    kind: LinkKind
     ref_id: int | None = None  # the escalation, hand-off or poll it belongs to
 
 
@@ -77,9 +84,21 @@ class PostToTicket:
 
     ticket_id: int
     message: Message
-    audience: str = "internal"
+    audience: Audience = "internal"
     department: str | None = None
     purpose: Purpose | None = None
 
 
-Intent = PostMessage | UpdateMessage | PostEphemeral | SendDirect | OpenForm | PostToTicket
+@dataclass(frozen=True, slots=True)
+class CallService:
+    """Call an outside service through the deliverer a feature registered under `service`
+    (`hooks.deliverer`): after the turn's commit, from the outbox, retried while it fails."""
+
+    service: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    ticket_id: int | None = None
+
+
+Intent = (
+    PostMessage | UpdateMessage | PostEphemeral | SendDirect | OpenForm | PostToTicket | CallService
+)

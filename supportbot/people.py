@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.config import Config
+from supportbot.errors import InvalidValueError
 from supportbot.events import Actor
 from supportbot.store.db import READ_ONLY
 from supportbot.store.models import Identity, Membership, Organization, Person
@@ -246,8 +247,6 @@ class People:
             return person
         configured = self.config.person(handle)
         if configured is None:
-            from supportbot.tickets.errors import InvalidValueError
-
             raise InvalidValueError(f"nobody is called {handle!r}", handle=handle)
         values = {
             "handle": configured.id,

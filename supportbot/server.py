@@ -77,8 +77,9 @@ def _lifecycle(
             asyncio.create_task(_every(poll_interval * 5, desk.courier.retry_due)),
             asyncio.create_task(_every(3600, lambda: pipeline.inbox.prune(INBOX_KEEP))),
         ]
-        for starter in desk.services.get("background", []):
-            loops.append(asyncio.create_task(starter()))
+        for background in desk.hooks.background_tasks:
+            name = f"{background.owner} background"
+            loops.append(asyncio.create_task(background.value(desk), name=name))
         yield
         for task in loops:
             task.cancel()
@@ -93,6 +94,8 @@ def _lifecycle(
         await pipeline.stop()
         for hook in ctx.on_shutdown:
             await hook()
+        for feature_hook in desk.hooks.shutdown_hooks:
+            await feature_hook.value(desk)
         await desk.db.close()
 
     return lifecycle

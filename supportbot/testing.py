@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from supportbot.intents import (
     UpdateMessage,
 )
 from supportbot.messages import Message
+from supportbot.plugins import Feature
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,12 +169,12 @@ class DeskHarness:
         *,
         clock: Clock | None = None,
         workflows_dir: Path | None = None,
-        features: tuple[str, ...] | None = None,
+        features: Sequence[Feature] | None = None,
         database_url: str | None = None,
     ) -> AsyncIterator[DeskHarness]:
         from datetime import UTC, datetime
 
-        from supportbot.composition import FEATURES, build_desk
+        from supportbot.composition import build_desk
         from supportbot.server import prepare_database
 
         url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
@@ -191,7 +192,7 @@ class DeskHarness:
             config,
             clock=frozen,
             workflows_dir=workflows_dir or tmp_path / "wf",
-            features=FEATURES if features is None else features,
+            features=features,
         )
         chat = MemoryAdapter()
         desk.adapters[chat.platform] = chat

@@ -15,9 +15,12 @@ from sqlalchemy import func, select
 
 from supportbot.callbacks import CallbackPolicy, CallbackRefusedError, post_json, reach
 from supportbot.config import Config, IntakeCallbacks, IntakeKey
+from supportbot.desk import Desk
+from supportbot.happenings import Turn
 from supportbot.intake import IntakeAdapter, hash_key
 from supportbot.intents import PostToTicket
 from supportbot.messages import Message
+from supportbot.pipeline.runner import Pipeline
 from supportbot.server import DESK, create_app
 from supportbot.store.models import OutboxMessage, Ticket
 from tests.slack.kit import wait_for
@@ -136,9 +139,7 @@ async def test_an_allow_listed_host_gets_the_replies(
     hook, received = await _hook(aiohttp_server)
     response = await _submit(client, f"http://localhost:{hook.port}/hook")
     assert response.status == 201
-    desk = client.app[DESK]
-    reply = PostToTicket(1, Message(text="We refunded order 7"), audience="requester")
-    await desk.courier.deliver(reply)
+    await _reply(client.app[DESK], "We refunded order 7")
     await wait_for(lambda: received)
     assert received[0]["text"] == "We refunded order 7"
 
@@ -154,11 +155,22 @@ async def test_a_target_is_checked_again_when_delivering(
         return ["169.254.169.254"]
 
     desk.adapters["intake"] = IntakeAdapter(desk, resolve=rebound)
-    await desk.courier.deliver(PostToTicket(1, Message(text="hi"), audience="requester"))
+    await _reply(desk, "hi")
     assert "callback refused" in caplog.text and "link-local" in caplog.text
     async with desk.db.reads() as s:  # not kept for a retry: no retry would make it safe
-        assert (await s.scalars(select(OutboxMessage))).all() == []
+        rows = (await s.scalars(select(OutboxMessage))).all()
+    assert [(row.status, row.attempts) for row in rows] == [("failed", 1)]
     assert received == []
+
+
+async def _reply(desk: Desk, text: str) -> None:
+    """What an agent's public reply to ticket #1 sends, as one turn."""
+
+    async def reply(_desk: Desk, turn: Turn) -> None:
+        turn.emit(PostToTicket(1, Message(text=text), audience="requester"))
+
+    assert isinstance(desk.pipeline, Pipeline)
+    await desk.pipeline.run(reply, source="test")
 
 
 async def test_the_connection_goes_to_the_checked_address(aiohttp_server: Servers) -> None:

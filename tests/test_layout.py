@@ -14,12 +14,19 @@
        `t.status = …`, `t.x += …`, `setattr(t, …)`, `s.delete(t)`.
    Reading stays free: `select(Ticket)`, `Ticket.status == "new"`, `s.get(Ticket, n)`, type
    annotations. A row passed to another function and changed there is not caught; review
-   catches that, this test catches the easy slip.
+   catches that, this test catches the easy slip. SQL written out for the driver
+   (`supportbot.store.direct.Direct("UPDATE tickets …")`) counts too.
+3. One way in: features reach each other only through the plug-in API (`supportbot.plugins`),
+   never by naming a module in a string (`importlib.import_module("supportbot.collab…")`, a
+   table of module names): no string in `supportbot/` names a module of a feature other than
+   the one it is in, and the core names none. Entry points (`pyproject.toml`) are the one
+   place features are named.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,6 +191,38 @@ def _in_order(findings: Iterator[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.line)
 
 
+_SQL_WRITE = re.compile(r"\b(insert\s+into|update|delete\s+from)\s+\"?(\w+)", re.IGNORECASE)
+SQL_TICKET_TABLES = frozenset(
+    {"tickets", "ticket_events", "ticket_threads", "escalations", "handoffs", "csat_polls", "kudos"}
+)
+
+
+def direct_ticket_writes(path: str, tree: ast.Module) -> Iterator[Finding]:
+    """`Direct("…")` statements that write a ticket table."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _callee(node) == "Direct" and node.args:
+            sql = node.args[0]
+            if isinstance(sql, ast.Constant) and isinstance(sql.value, str):
+                for _, table in _SQL_WRITE.findall(sql.value):
+                    if table.lower() in SQL_TICKET_TABLES:
+                        yield Finding(path, node.lineno, f"SQL writing {table}")
+
+
+FEATURES = ("collab", "insights", "knowledge", "workflows", "playground")
+_MODULE_PATH = re.compile(r"^supportbot\.(\w+)(\.\w+)*$")
+
+
+def feature_module_strings(path: str, tree: ast.Module) -> Iterator[Finding]:
+    """String constants naming a feature's module, outside that feature."""
+    parts = path.split("/")
+    home = parts[1] if len(parts) > 2 else None  # supportbot/<area>/…
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            match = _MODULE_PATH.match(node.value)
+            if match and match.group(1) in FEATURES and match.group(1) != home:
+                yield Finding(path, node.lineno, f"names {node.value!r}")
+
+
 # -- the tests ---------------------------------------------------------------------------------
 def test_platform_sdks_stay_inside_the_adapters() -> None:
     found = [
@@ -197,6 +236,41 @@ def test_platform_sdks_stay_inside_the_adapters() -> None:
 
 def test_only_the_ticket_service_writes_tickets() -> None:
     assert _findings_outside_writers(ticket_writes) == []
+    assert _findings_outside_writers(direct_ticket_writes) == []
+
+
+def test_no_module_names_another_features_module() -> None:
+    found = [
+        str(f)
+        for path, tree in python_files("supportbot")
+        for f in feature_module_strings(path, tree)
+    ]
+    assert found == []
+
+
+def test_the_one_way_in_rules_see_what_they_forbid() -> None:
+    source = """
+import importlib
+from supportbot.store.direct import Direct
+FEATURES = ("supportbot.collab", "supportbot.insights.feature")
+importlib.import_module("supportbot.workflows.engine")
+LOG = "supportbot.tickets"  # the core: not a feature
+_UPDATE = Direct("UPDATE tickets SET status = 'x'")
+_FINE = Direct("UPDATE inbox SET status = 'done'")
+"""
+    tree = ast.parse(source)
+    named = [f.what for f in feature_module_strings("supportbot/desk.py", tree)]
+    assert named == [
+        "names 'supportbot.collab'",
+        "names 'supportbot.insights.feature'",
+        "names 'supportbot.workflows.engine'",
+    ]
+    assert not list(
+        feature_module_strings("supportbot/collab/x.py", ast.parse('"supportbot.collab.y"'))
+    )
+    assert [f.what for f in direct_ticket_writes("supportbot/x.py", tree)] == [
+        "SQL writing tickets"
+    ]
 
 
 def test_the_ticket_rule_sees_each_kind_of_write() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from supportbot import markup
+from supportbot.errors import IllegalTransitionError
 from supportbot.templates import TemplateError, Templates
-from supportbot.tickets.errors import IllegalTransitionError
 
 
 def test_a_refusal_reads_naturally_in_japanese_and_english() -> None:

@@ -21,7 +21,7 @@ from supportbot.collab.kudos import Shoutout, shoutout
 from supportbot.collab.sla import PlanSla, plan_sla
 from supportbot.config import PRIORITIES
 from supportbot.workflows.context import ActionContext
-from supportbot.workflows.registry import Registry
+from supportbot.workflows.registry import Registrar
 
 
 class RaisePriority(BaseModel):
@@ -43,7 +43,7 @@ async def raise_priority(ctx: ActionContext, p: RaisePriority) -> None:
         )
 
 
-def register(registry: Registry) -> None:
+def register(registry: Registrar) -> None:
     """Register the collaboration actions on a workflow registry."""
     registry.action("request_approval", RequestApproval)(request_approval)
     registry.action("raise_priority", RaisePriority)(raise_priority)

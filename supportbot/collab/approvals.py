@@ -14,20 +14,23 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from supportbot import markup
 from supportbot.collab import reach
+from supportbot.commands import USAGE, Command
+from supportbot.context import TurnContext
 from supportbot.durations import Duration
+from supportbot.errors import NotAllowedError
 from supportbot.events import AnyEvent, ChoiceSubmitted, FormSubmitted
+from supportbot.handlers.interactions import open_form
 from supportbot.happenings import Turn
 from supportbot.intents import PostToTicket, Purpose
 from supportbot.messages import Button, Message, Style
 from supportbot.messages import Field as CardField
+from supportbot.plugins import Hooks
 from supportbot.scheduler import DueTimer
 from supportbot.store.models import Escalation, TicketThread
-from supportbot.tickets.errors import NotAllowedError
 from supportbot.tickets.view import TicketView
 from supportbot.workflows.context import ActionContext
 
 if TYPE_CHECKING:
-    from supportbot.commands import Command
     from supportbot.desk import Desk
 
 REMIND = "collab.approval.remind"
@@ -53,8 +56,7 @@ class RequestApproval(BaseModel):
 
 # -- the action ----------------------------------------------------------------------------------
 async def request_approval(ctx: ActionContext, p: RequestApproval) -> None:
-    desk = reach.desk_of(ctx)
-    install(desk)
+    desk = ctx.desk
     esc = await _escalation_of(desk, ctx)
     if p.approvers == "role:admin" and esc.level == 1:
         ctx.record(
@@ -239,16 +241,19 @@ async def render_link(desk: Desk, link: TicketThread, ticket: TicketView) -> Mes
 
 
 # -- decisions (buttons, the deny form, `/support approve|deny`) ---------------------------------
-async def on_approve_button(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) -> None:
+async def on_approve_button(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
+    desk, turn, who = ctx.desk, ctx.turn, await ctx.person()
     await decide(desk, ev, who, turn, int(ev.value), approve=True)
 
 
-async def on_deny_form(desk: Desk, ev: FormSubmitted, who: str, turn: Turn) -> None:
+async def on_deny_form(ctx: TurnContext, ev: FormSubmitted) -> None:
+    desk, turn, who = ctx.desk, ctx.turn, await ctx.person()
     note = ev.values.get("reason", "")
     await decide(desk, ev, who, turn, int(ev.context), approve=False, note=note)
 
 
-async def on_command(desk: Desk, ev: AnyEvent, cmd: Command, who: str, turn: Turn) -> None:
+async def on_command(ctx: TurnContext, cmd: Command) -> None:
+    desk, turn, ev, who = ctx.desk, ctx.turn, ctx.event, await ctx.person()
     assert cmd.number is not None
     esc = await desk.tickets.pending_escalation(cmd.number)
     if esc is None:
@@ -325,16 +330,18 @@ async def _tell_requester(
         turn.emit(dm)
 
 
-def install(desk: Desk) -> None:
-    """Timer handlers (also from an action: a sandbox desk has no `attach`)."""
-    desk.timer_handlers.setdefault(REMIND, on_remind)
-    desk.timer_handlers.setdefault(TIMEOUT, on_timeout)
+async def on_deny_button(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
+    """*Deny*: the form that asks for the reason the agent will read."""
+    form = ctx.desk.views.deny_form(int(ev.value), await ctx.locale())
+    await open_form(ctx, ev, form, staff=True)
 
 
-def attach(desk: Desk) -> None:
-    install(desk)
-    desk.link_renderers["approval"] = render_link
-    desk.services["choice.escalation.approve"] = on_approve_button
-    desk.services["form.escalation.deny"] = on_deny_form
-    desk.services["command.approve"] = on_command
-    desk.services["command.deny"] = on_command
+def register(hooks: Hooks) -> None:
+    hooks.timer(REMIND, on_remind)
+    hooks.timer(TIMEOUT, on_timeout)
+    hooks.link("approval", render_link)
+    hooks.choice("escalation.approve", on_approve_button)
+    hooks.choice("escalation.deny", on_deny_button)
+    hooks.form("escalation.deny", on_deny_form)
+    hooks.command("approve", on_command, usage=USAGE["approve"])
+    hooks.command("deny", on_command, usage=USAGE["deny"])

@@ -15,14 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from supportbot.collab import reach
+from supportbot.context import TurnContext
 from supportbot.durations import Duration
+from supportbot.errors import IllegalTransitionError, InvalidValueError
 from supportbot.events import ChoiceSubmitted, FormSubmitted
+from supportbot.handlers.interactions import open_form
 from supportbot.happenings import Turn
 from supportbot.intents import PostToTicket, Purpose
 from supportbot.messages import Button, Choice, Message, Option, Style
+from supportbot.plugins import Hooks
 from supportbot.scheduler import DueTimer
 from supportbot.store.models import CsatPoll, TicketThread
-from supportbot.tickets.errors import IllegalTransitionError, InvalidValueError
 from supportbot.tickets.view import TicketView
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.refs import TemplateName
@@ -64,8 +67,7 @@ class OfferReopen(BaseModel):
 
 # -- actions -------------------------------------------------------------------------------------
 async def csat_poll(ctx: ActionContext, p: CsatPollParams) -> None:
-    desk = reach.desk_of(ctx)
-    install(desk)
+    desk = ctx.desk
     ticket = await ctx.ticket()
     if ticket.kind == "internal" and not p.internal:
         return
@@ -90,7 +92,7 @@ async def csat_poll(ctx: ActionContext, p: CsatPollParams) -> None:
 
 async def offer_reopen(ctx: ActionContext, p: OfferReopen) -> None:
     """After a low score: offer the team a Reopen button in the ticket's thread."""
-    desk = reach.desk_of(ctx)
+    desk = ctx.desk
     ticket = await ctx.ticket()
     leads = reach.mentions(desk.people.leads_of(ticket.team))
     text = ctx.templates.render(p.template, desk.config.locale, **ctx.values(ticket), leads=leads)
@@ -225,7 +227,8 @@ async def render_link(desk: Desk, link: TicketThread, ticket: TicketView) -> Mes
 
 
 # -- answers -------------------------------------------------------------------------------------
-async def on_score(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) -> None:
+async def on_score(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
+    desk, turn, who = ctx.desk, ctx.turn, await ctx.person()
     poll = await desk.tickets.csat_poll(await _poll_id(desk, ev))
     try:
         score = int(ev.value)
@@ -234,7 +237,8 @@ async def on_score(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) -> Non
     await _answer(desk, ev, who, turn, poll, score, None)
 
 
-async def on_comment(desk: Desk, ev: FormSubmitted, who: str, turn: Turn) -> None:
+async def on_comment(ctx: TurnContext, ev: FormSubmitted) -> None:
+    desk, turn, who = ctx.desk, ctx.turn, await ctx.person()
     poll = await desk.tickets.csat_poll(int(ev.context))
     comment = ev.values.get("comment", "").strip()
     if poll.score is None or not comment:
@@ -293,13 +297,16 @@ async def _poll_id(desk: Desk, ev: ChoiceSubmitted) -> int:
     raise InvalidValueError("this answer does not belong to a survey")
 
 
-def install(desk: Desk) -> None:
-    desk.timer_handlers.setdefault(SEND, on_send)
-    desk.timer_handlers.setdefault(EXPIRE, on_expire)
+async def on_comment_button(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
+    """*Add a comment*: the requester's form (not staff only)."""
+    form = ctx.desk.views.csat_comment_form(int(ev.value), await ctx.locale())
+    await open_form(ctx, ev, form, staff=False)
 
 
-def attach(desk: Desk) -> None:
-    install(desk)
-    desk.link_renderers["csat"] = render_link
-    desk.services["choice.csat.score"] = on_score
-    desk.services["form.csat.comment"] = on_comment
+def register(hooks: Hooks) -> None:
+    hooks.timer(SEND, on_send)
+    hooks.timer(EXPIRE, on_expire)
+    hooks.link("csat", render_link)
+    hooks.choice("csat.score", on_score)
+    hooks.choice("csat.comment", on_comment_button)
+    hooks.form("csat.comment", on_comment)

@@ -21,6 +21,7 @@ from supportbot.happenings import Turn
 from supportbot.intents import PostMessage, PostToTicket, Purpose
 from supportbot.messages import Button, Message, Style
 from supportbot.messages import Field as CardField
+from supportbot.plugins import Hooks
 from supportbot.scheduler import DueTimer
 from supportbot.store.models import Handoff, TicketThread
 from supportbot.tickets.view import TicketView
@@ -67,7 +68,7 @@ class HandoffThread(BaseModel):
 
 # -- actions -------------------------------------------------------------------------------------
 async def handoff(ctx: ActionContext, p: HandoffParams) -> None:
-    desk = reach.desk_of(ctx)
+    desk = ctx.desk
     data = ctx.happening.data
     department = p.department if p.department != REQUESTED else data.get("department")
     if not department:
@@ -90,8 +91,7 @@ async def handoff(ctx: ActionContext, p: HandoffParams) -> None:
 
 async def handoff_thread(ctx: ActionContext, p: HandoffThread) -> None:
     """On `handoff.opened`: post the linked thread in the department's channel."""
-    desk = reach.desk_of(ctx)
-    install(desk)
+    desk = ctx.desk
     h = await desk.tickets.handoff(int(ctx.happening.data["handoff_id"]))
     ticket = await ctx.ticket()
     dept = desk.config.department(h.department)
@@ -218,10 +218,6 @@ async def on_due(desk: Desk, timer: DueTimer, turn: Turn) -> None:
     )
 
 
-def install(desk: Desk) -> None:
-    desk.timer_handlers.setdefault(DUE, on_due)
-
-
-def attach(desk: Desk) -> None:
-    install(desk)
-    desk.link_renderers["handoff"] = render_link
+def register(hooks: Hooks) -> None:
+    hooks.timer(DUE, on_due)
+    hooks.link("handoff", render_link)

@@ -16,12 +16,14 @@ from sqlalchemy import select
 
 from supportbot import markup
 from supportbot.collab import clocks, reach
-from supportbot.events import AnyEvent
+from supportbot.commands import USAGE, Command
+from supportbot.context import TurnContext
+from supportbot.errors import NotAllowedError
 from supportbot.happenings import Happening, Turn
 from supportbot.intents import PostMessage
 from supportbot.messages import Message
+from supportbot.plugins import Hooks
 from supportbot.store.models import KudosAward, Person
-from supportbot.tickets.errors import NotAllowedError
 from supportbot.tickets.view import TicketView
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.refs import References, TemplateName, known
@@ -63,7 +65,7 @@ class Shoutout(BaseModel):
 
 # -- the workflow action -------------------------------------------------------------------------
 async def shoutout(ctx: ActionContext, p: Shoutout) -> None:
-    desk = reach.desk_of(ctx)
+    desk = ctx.desk
     ticket = await ctx.ticket() if ctx.happening.ticket_id is not None else None
     receiver = _who(p.to, ticket, ctx.happening.actor)
     if receiver is None or not desk.people.is_staff(receiver):
@@ -127,7 +129,8 @@ def _post(desk: Desk, text: str, preferred: str | None, turn: Turn) -> None:
 
 
 # -- `/support kudos @person reason` -------------------------------------------------------------
-async def on_kudos(desk: Desk, ev: AnyEvent, cmd: Command, who: str, turn: Turn) -> None:
+async def on_kudos(ctx: TurnContext, cmd: Command) -> None:
+    desk, turn, ev, who = ctx.desk, ctx.turn, ctx.event, await ctx.person()
     locale = desk.people.locale_of(who)
     if not desk.people.is_staff(who):
         desk.tell(turn, ev, reach.note(desk, "collab.kudos.staff_only", locale, kind="error"))
@@ -206,7 +209,8 @@ def _today(desk: Desk) -> datetime:
 
 
 # -- `/support leaderboard [week|month]` ----------------------------------------------------------
-async def on_leaderboard(desk: Desk, ev: AnyEvent, cmd: Command, who: str, turn: Turn) -> None:
+async def on_leaderboard(ctx: TurnContext, cmd: Command) -> None:
+    desk, turn, ev, who = ctx.desk, ctx.turn, ctx.event, await ctx.person()
     locale = desk.people.locale_of(who)
     period = cmd.option or "week"
     ranking = await leaderboard(desk, desk.clock.now() - PERIODS[period])
@@ -257,6 +261,8 @@ async def leaderboard(desk: Desk, since: datetime) -> list[tuple[str, int, list[
     return [(name, points, reasons) for name, (points, reasons) in ranked[:TOP]]
 
 
-def attach(desk: Desk) -> None:
-    desk.services["command.kudos"] = on_kudos
-    desk.services["command.leaderboard"] = on_leaderboard
+def register(hooks: Hooks) -> None:
+    hooks.command("kudos", on_kudos, usage=USAGE["kudos"], takes_ticket=False)
+    hooks.command(
+        "leaderboard", on_leaderboard, usage="leaderboard [week|month]", takes_ticket=False
+    )

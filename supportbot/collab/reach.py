@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -22,12 +22,6 @@ from supportbot.store.models import Person, TicketEvent
 
 if TYPE_CHECKING:
     from supportbot.desk import Desk
-    from supportbot.workflows.context import ActionContext
-
-
-def desk_of(ctx: ActionContext) -> Desk:
-    """The whole desk behind an action's port (actions here need adapters and views too)."""
-    return cast("Desk", ctx.desk)
 
 
 def pick_platform(

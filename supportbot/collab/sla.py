@@ -16,9 +16,10 @@ from pydantic import BaseModel, ConfigDict
 
 from supportbot import markup
 from supportbot.collab import clocks, reach
-from supportbot.happenings import Happening, Turn
+from supportbot.happenings import Happening, Trigger, Turn
 from supportbot.intents import PostMessage, PostToTicket
 from supportbot.messages import Message
+from supportbot.plugins import Hooks
 from supportbot.scheduler import DueTimer
 from supportbot.tickets.view import TicketView
 from supportbot.workflows.context import ActionContext
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from supportbot.desk import Desk
 
 TIMER = "collab.sla"
-NOTICE_KINDS = {"warning": "sla.warning", "breached": "sla.breached"}
+NOTICE_KINDS: dict[str, Trigger] = {"warning": "sla.warning", "breached": "sla.breached"}
 
 
 class PlanSla(BaseModel):
@@ -39,8 +40,7 @@ class PlanSla(BaseModel):
 
 
 async def plan_sla(ctx: ActionContext, p: PlanSla) -> None:
-    desk = reach.desk_of(ctx)
-    install(desk)
+    desk = ctx.desk
     await replan(desk, await ctx.ticket())
 
 
@@ -174,10 +174,6 @@ async def sla_text(desk: Desk, ticket: TicketView) -> str | None:
     return markup.to_plain(reach.render(desk, name, clock=clock, due=reach.local_time(desk, d.due)))
 
 
-def install(desk: Desk) -> None:
-    desk.timer_handlers.setdefault(TIMER, on_timer)
-
-
-def attach(desk: Desk) -> None:
-    install(desk)
-    desk.sla_text = sla_text
+def register(hooks: Hooks) -> None:
+    hooks.timer(TIMER, on_timer)
+    hooks.sla(sla_text)

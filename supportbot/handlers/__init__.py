@@ -19,6 +19,13 @@ from supportbot.events import (
     TicketRequested,
 )
 from supportbot.handlers import commands, conversations, interactions, requests
+from supportbot.plugins import Hooks
+
+
+def register(hooks: Hooks) -> None:
+    """The core's commands, buttons and forms (registered first, as `core`)."""
+    commands.register(hooks)
+    interactions.register(hooks)
 
 
 async def dispatch(ctx: TurnContext) -> None:

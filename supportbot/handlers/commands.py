@@ -10,6 +10,7 @@ from supportbot.context import TurnContext
 from supportbot.events import CommandInvoked
 from supportbot.intents import OpenForm, PostToTicket
 from supportbot.messages import Message
+from supportbot.plugins import Hooks
 from supportbot.tickets.base import TicketChange
 from supportbot.tickets.service import TicketService
 
@@ -27,8 +28,10 @@ async def on_command(ctx: TurnContext, ev: CommandInvoked) -> None:
 async def run_text(ctx: TurnContext, text: str, *, thread_ticket: int | None = None) -> None:
     """Run command text typed by the person behind the turn's event."""
     departments = tuple(d.name for d in ctx.desk.config.departments)
+    commands = ctx.desk.hooks.commands.entries
+    extra = {name: owned.value.takes_ticket for name, owned in commands.items()}
     try:
-        cmd = grammar.parse(text, thread_ticket=thread_ticket, departments=departments)
+        cmd = grammar.parse(text, thread_ticket=thread_ticket, departments=departments, extra=extra)
     except grammar.CommandError as exc:
         ctx.tell(Message(text=markup.escape(str(exc)), kind="error"))
         return
@@ -36,15 +39,11 @@ async def run_text(ctx: TurnContext, text: str, *, thread_ticket: int | None = N
 
 
 async def run(ctx: TurnContext, cmd: grammar.Command) -> None:
-    feature = ctx.desk.services.get(f"command.{cmd.name}")
-    if feature is not None:  # commands that features (kudos, stats, …) register
-        await feature(ctx.desk, ctx.event, cmd, await ctx.person(), ctx.turn)
+    spec = ctx.desk.hooks.command_for(cmd.name)
+    if spec is None:  # a feature's command, and that feature is not installed
+        ctx.tell(ctx.desk.views.note("error.not_configured", await ctx.locale(), feature=cmd.name))
         return
-    simple = _SIMPLE.get(cmd.name)
-    if simple is not None:
-        await simple(ctx, cmd)
-        return
-    ctx.tell(ctx.desk.views.note("error.not_configured", await ctx.locale(), feature=cmd.name))
+    await spec.handler(ctx, cmd)
 
 
 async def _help(ctx: TurnContext, cmd: grammar.Command) -> None:
@@ -159,29 +158,6 @@ async def _escalate(ctx: TurnContext, cmd: grammar.Command) -> None:
     ctx.tell(ctx.desk.views.note("done", await ctx.locale(), what=f"escalate #{cmd.number}"))
 
 
-async def _decide(ctx: TurnContext, cmd: grammar.Command) -> None:
-    assert cmd.number is not None
-    desk, loc = ctx.desk, await ctx.locale()
-    pending = await desk.tickets.pending_escalation(cmd.number)
-    if pending is None:
-        ctx.tell(
-            desk.views.note(
-                "error.illegal", loc, message=f"#{cmd.number} has no pending escalation"
-            )
-        )
-        return
-    ctx.apply(
-        await desk.tickets.decide_escalation(
-            escalation_id=pending.id,
-            actor=await ctx.person(),
-            approve=cmd.name == "approve",
-            note=cmd.text,
-            source=ctx.platform,
-        )
-    )
-    ctx.tell(desk.views.note("done", loc, what=f"{cmd.name} #{cmd.number}"))
-
-
 async def _handoff(ctx: TurnContext, cmd: grammar.Command) -> None:
     assert cmd.number is not None
     ctx.apply(
@@ -204,17 +180,17 @@ async def _admin(ctx: TurnContext, cmd: grammar.Command) -> None:
             desk.views.note("error.not_allowed", loc, message="only admins can reload workflows")
         )
         return
-    reload = getattr(desk.engine, "reload", None)
-    if reload is None:
+    hooks = desk.hooks.reload_hooks
+    if not hooks:
         ctx.tell(desk.views.note("error.not_configured", loc, feature="workflows"))
         return
-    result = await reload(desk=desk)
-    text = "\n".join(str(p) for p in getattr(result, "problems", ())) or "workflows reloaded"
+    problems = [problem for hook in hooks for problem in await hook.value(desk)]
+    text = "\n".join(problems) or "workflows reloaded"
     ctx.tell(Message(text=markup.escape(text), kind="admin"))
 
 
 Simple = Callable[[TurnContext, grammar.Command], Awaitable[None]]
-_SIMPLE: dict[str, Simple] = {
+_CORE: dict[str, Simple] = {
     "help": _help,
     "new": _new,
     "queue": _queue,
@@ -230,8 +206,12 @@ _SIMPLE: dict[str, Simple] = {
     "wait": _ticket_step,
     "reply": _reply,
     "escalate": _escalate,
-    "approve": _decide,
-    "deny": _decide,
     "handoff": _handoff,
     "admin": _admin,
 }
+
+
+def register(hooks: Hooks) -> None:
+    """The core's commands (features add theirs: approve, kudos, stats, …)."""
+    for name, handler in _CORE.items():
+        hooks.command(name, handler, usage=grammar.USAGE.get(name, name))

@@ -1,23 +1,22 @@
-"""Buttons, menus and forms: the same steps as the commands, from cards."""
+"""Buttons, menus and forms: the same steps as the commands, from cards.
+
+The core's buttons and forms are registered like any feature's (`register(hooks)`), so a
+feature that registers one of these names fails with both owners named.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from supportbot.context import TurnContext
-from supportbot.desk import Desk
+from supportbot.errors import IllegalTransitionError, InvalidValueError, NotAllowedError
 from supportbot.events import ChoiceSubmitted, FormSubmitted
 from supportbot.handlers.commands import simple_step
-from supportbot.happenings import Turn
 from supportbot.intents import OpenForm
-from supportbot.tickets.errors import IllegalTransitionError, InvalidValueError
+from supportbot.messages import Form
+from supportbot.plugins import Hooks
 from supportbot.tickets.service import NewTicket
 
-ChoiceHandler = Callable[[Desk, ChoiceSubmitted, str, Turn], Awaitable[None]]
-FormHandler = Callable[[Desk, FormSubmitted, str, Turn], Awaitable[None]]
 
-
-def _number(value: str) -> int:
+def ticket_number(value: str) -> int:
     try:
         return int(value.lstrip("#"))
     except ValueError as exc:
@@ -25,87 +24,57 @@ def _number(value: str) -> int:
 
 
 async def on_choice(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
-    desk = ctx.desk
-    handler = desk.services.get(f"choice.{ev.action}") or _CHOICES.get(ev.action)
+    handler = ctx.desk.hooks.choices.get(ev.action)
     if handler is None:
         raise InvalidValueError(f"unknown action {ev.action!r}")
-    await handler(desk, ev, await ctx.person(), ctx.turn)
-
-
-async def _ticket_button(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) -> None:
-    step = ev.action.removeprefix("ticket.")
-    desk.apply(turn, await simple_step(desk.tickets, step, _number(ev.value), who, ev.platform))
-
-
-async def _open_form(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) -> None:
-    locale = desk.people.locale_of(who)
-    match ev.action:
-        case "ticket.escalate":
-            form = desk.views.escalation_form(_number(ev.value), locale)
-        case "ticket.handoff":
-            form = desk.views.handoff_form(_number(ev.value), locale)
-        case "escalation.deny":
-            form = desk.views.deny_form(int(ev.value), locale)
-        case "csat.comment":
-            form = desk.views.csat_comment_form(int(ev.value), locale)
-        case _:
-            raise AssertionError(ev.action)
-    if not desk.people.is_staff(who) and ev.action != "csat.comment":
-        from supportbot.tickets.errors import NotAllowedError
-
-        raise NotAllowedError("only support staff can do that")
-    turn.emit(OpenForm(ev.platform, ev.actor.user_id, ev.trigger_id, form, ev.conversation))
-
-
-async def _approve(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) -> None:
-    desk.apply(
-        turn,
-        await desk.tickets.decide_escalation(
-            escalation_id=int(ev.value), actor=who, approve=True, source=ev.platform
-        ),
-    )
-
-
-async def _handoff_button(desk: Desk, ev: ChoiceSubmitted, who: str, turn: Turn) -> None:
-    step = (
-        desk.tickets.accept_handoff
-        if ev.action == "handoff.accept"
-        else (desk.tickets.close_handoff)
-    )
-    desk.apply(turn, await step(handoff_id=int(ev.value), actor=who, source=ev.platform))
-
-
-_CHOICES: dict[str, ChoiceHandler] = {
-    "ticket.claim": _ticket_button,
-    "ticket.unclaim": _ticket_button,
-    "ticket.resolve": _ticket_button,
-    "ticket.resolve_anyway": _ticket_button,
-    "ticket.reopen": _ticket_button,
-    "ticket.wait": _ticket_button,
-    "ticket.escalate": _open_form,
-    "ticket.handoff": _open_form,
-    "escalation.deny": _open_form,
-    "csat.comment": _open_form,
-    "escalation.approve": _approve,
-    "handoff.accept": _handoff_button,
-    "handoff.done": _handoff_button,
-}
+    await handler(ctx, ev)
 
 
 async def on_form(ctx: TurnContext, ev: FormSubmitted) -> None:
-    desk = ctx.desk
-    handler = desk.services.get(f"form.{ev.form}") or _FORMS.get(ev.form)
+    handler = ctx.desk.hooks.forms.get(ev.form)
     if handler is None:
         raise InvalidValueError(f"unknown form {ev.form!r}")
-    await handler(desk, ev, await ctx.person(), ctx.turn)
+    await handler(ctx, ev)
 
 
-async def _new_ticket_form(desk: Desk, ev: FormSubmitted, who: str, turn: Turn) -> None:
+async def open_form(ctx: TurnContext, ev: ChoiceSubmitted, form: Form, *, staff: bool) -> None:
+    """Open `form` for the person who clicked (`staff`: only for support staff)."""
+    if staff and not ctx.desk.people.is_staff(await ctx.person()):
+        raise NotAllowedError("only support staff can do that")
+    ctx.emit(OpenForm(ev.platform, ev.actor.user_id, ev.trigger_id, form, ev.conversation))
+
+
+# -- buttons ----------------------------------------------------------------------------------
+async def _ticket_button(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
+    step = ev.action.removeprefix("ticket.")
+    number = ticket_number(ev.value)
+    ctx.apply(await simple_step(ctx.desk.tickets, step, number, await ctx.person(), ev.platform))
+
+
+async def _escalate_button(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
+    form = ctx.desk.views.escalation_form(ticket_number(ev.value), await ctx.locale())
+    await open_form(ctx, ev, form, staff=True)
+
+
+async def _handoff_button(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
+    form = ctx.desk.views.handoff_form(ticket_number(ev.value), await ctx.locale())
+    await open_form(ctx, ev, form, staff=True)
+
+
+async def _handoff_step(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
+    tickets = ctx.desk.tickets
+    step = tickets.accept_handoff if ev.action == "handoff.accept" else tickets.close_handoff
+    ctx.apply(await step(handoff_id=int(ev.value), actor=await ctx.person(), source=ev.platform))
+
+
+# -- forms ------------------------------------------------------------------------------------
+async def _new_ticket_form(ctx: TurnContext, ev: FormSubmitted) -> None:
     body = ev.values.get("body", "").strip()
     if not body:
         raise InvalidValueError("please say what you need")
-    kind = "internal" if desk.people.is_staff(who) else "customer"
-    await desk.open_ticket(
+    who = await ctx.person()
+    kind = "internal" if ctx.desk.people.is_staff(who) else "customer"
+    await ctx.open_ticket(
         NewTicket(
             requester=who,
             subject=ev.values.get("subject") or body,
@@ -115,57 +84,44 @@ async def _new_ticket_form(desk: Desk, ev: FormSubmitted, who: str, turn: Turn) 
             origin_channel=ev.conversation.channel_id if ev.conversation.is_direct else "",
             kind=kind,
             priority=ev.values.get("priority") or "P3",
-        ),
-        turn,
-        source=ev.platform,
+        )
     )
 
 
-async def _escalation_form(desk: Desk, ev: FormSubmitted, who: str, turn: Turn) -> None:
-    desk.apply(
-        turn,
-        await desk.tickets.request_escalation(
-            ticket_id=_number(ev.context),
-            actor=who,
+async def _escalation_form(ctx: TurnContext, ev: FormSubmitted) -> None:
+    ctx.apply(
+        await ctx.desk.tickets.request_escalation(
+            ticket_id=ticket_number(ev.context),
+            actor=await ctx.person(),
             reason=ev.values.get("reason", ""),
             department=ev.values.get("department") or None,
             source=ev.platform,
-        ),
+        )
     )
 
 
-async def _deny_form(desk: Desk, ev: FormSubmitted, who: str, turn: Turn) -> None:
-    desk.apply(
-        turn,
-        await desk.tickets.decide_escalation(
-            escalation_id=int(ev.context),
-            actor=who,
-            approve=False,
-            note=ev.values.get("reason", ""),
-            source=ev.platform,
-        ),
-    )
-
-
-async def _handoff_form(desk: Desk, ev: FormSubmitted, who: str, turn: Turn) -> None:
+async def _handoff_form(ctx: TurnContext, ev: FormSubmitted) -> None:
     department = ev.values.get("department", "")
     if not department:
         raise IllegalTransitionError("choose a department to hand off to")
-    desk.apply(
-        turn,
-        await desk.tickets.open_handoff(
-            ticket_id=_number(ev.context),
+    ctx.apply(
+        await ctx.desk.tickets.open_handoff(
+            ticket_id=ticket_number(ev.context),
             department=department,
             note=ev.values.get("note", ""),
-            actor=who,
+            actor=await ctx.person(),
             source=ev.platform,
-        ),
+        )
     )
 
 
-_FORMS: dict[str, FormHandler] = {
-    "ticket.new": _new_ticket_form,
-    "escalation.request": _escalation_form,
-    "escalation.deny": _deny_form,
-    "handoff.open": _handoff_form,
-}
+def register(hooks: Hooks) -> None:
+    for step in ("claim", "unclaim", "resolve", "resolve_anyway", "reopen", "wait"):
+        hooks.choice(f"ticket.{step}", _ticket_button)
+    hooks.choice("ticket.escalate", _escalate_button)
+    hooks.choice("ticket.handoff", _handoff_button)
+    hooks.choice("handoff.accept", _handoff_step)
+    hooks.choice("handoff.done", _handoff_step)
+    hooks.form("ticket.new", _new_ticket_form)
+    hooks.form("escalation.request", _escalation_form)
+    hooks.form("handoff.open", _handoff_form)

@@ -24,7 +24,7 @@ from supportbot.workflows.conditions import Compare
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.facts import Facts
 from supportbot.workflows.refs import ChannelName
-from supportbot.workflows.registry import Predicate, Registry
+from supportbot.workflows.registry import Predicate, Registrar
 
 SPIKE = "trend.spike"
 
@@ -103,7 +103,7 @@ def spike_count(value: int | Compare) -> Predicate:
     return check
 
 
-def register(registry: Registry) -> None:
+def register(registry: Registrar) -> None:
     registry.action("post_report", PostReport, needs_ticket=False)(post_report)
     registry.condition(
         "spike.category",

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.durations import format_duration
-from supportbot.happenings import Happening, Turn
+from supportbot.happenings import Happening, Trigger, Turn
 from supportbot.insights.spikes import Spike, SpikeRule, detect_spikes
+from supportbot.plugins import Hooks
 from supportbot.scheduler import DueTimer
 from supportbot.store.models import TicketEvent
 
@@ -26,8 +27,7 @@ if TYPE_CHECKING:
     from supportbot.desk import Desk
 
 KIND = "insights.spike_watch"
-SPIKE = "trend.spike"  # the trigger, and the kind of the audit row that remembers an alert
-SERVICE = "insights.spike_watch"
+SPIKE: Trigger = "trend.spike"  # the trigger, and the kind of the audit row remembering an alert
 EVERY = timedelta(minutes=15)
 QUIET = timedelta(hours=6)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -52,17 +52,14 @@ def spike_data(spike: Spike, window: timedelta) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class SpikeWatch:
-    desk: Desk
     every: timedelta = EVERY
     quiet: timedelta = QUIET
     rule: SpikeRule = field(default_factory=SpikeRule)
 
-    async def arm(self, desk: Desk | None = None) -> None:
-        """Plan the next check (a no-op when another replica already planned that slot);
-        `desk`: the one of the turn that asks (its transaction), else this watch's."""
-        on = desk or self.desk
-        at = next_slot(on.clock.now(), self.every)
-        await on.timers.schedule(
+    async def arm(self, desk: Desk) -> None:
+        """Plan the next check (a no-op when another replica already planned that slot)."""
+        at = next_slot(desk.clock.now(), self.every)
+        await desk.timers.schedule(
             kind=KIND, due_at=at, payload={"at": at.isoformat()}, key=f"{KIND}:{at.isoformat()}"
         )
 
@@ -77,11 +74,10 @@ class SpikeWatch:
             )
             turn.happened(Happening(SPIKE, None, None, data, "timer"))
 
-    async def new_spikes(self, desk: Desk | None = None) -> list[Spike]:
-        on = desk or self.desk
-        now = on.clock.now()
-        async with on.db.reads() as session:
-            spikes = await detect_spikes(session, now, on.config, self.rule)
+    async def new_spikes(self, desk: Desk) -> list[Spike]:
+        now = desk.clock.now()
+        async with desk.db.reads() as session:
+            spikes = await detect_spikes(session, now, desk.config, self.rule)
             if not spikes:
                 return []
             alerted = await _alerted_since(session, now - self.quiet)
@@ -97,10 +93,9 @@ async def _alerted_since(session: AsyncSession, since: datetime) -> set[str]:
     return {str(data.get("category")) for data in rows}
 
 
-def attach(desk: Desk) -> SpikeWatch:
+def register(hooks: Hooks, watch: SpikeWatch | None = None) -> SpikeWatch:
     """Handle the check's timers; arm the first one when the server starts."""
-    watch = SpikeWatch(desk)
-    desk.timer_handlers[KIND] = watch.run
-    desk.services[SERVICE] = watch
-    desk.services.setdefault("background", []).append(watch.arm)
+    watch = watch or SpikeWatch()
+    hooks.timer(KIND, watch.run)
+    hooks.background(watch.arm)
     return watch

@@ -32,6 +32,7 @@ from supportbot.adapter import Outcome
 from supportbot.context import TurnContext
 from supportbot.courier import Entry, digest
 from supportbot.desk import Desk
+from supportbot.errors import TicketError, is_refusal
 from supportbot.events import AnyEvent, MessageRef, ordering_key
 from supportbot.happenings import Happening, StepBrokeError, Turn
 from supportbot.intents import PostMessage, UpdateMessage
@@ -40,7 +41,6 @@ from supportbot.pipeline.lanes import Lanes
 from supportbot.scheduler import DueTimer
 from supportbot.store.models import TicketThread
 from supportbot.store.unit import TurnSessions
-from supportbot.tickets.errors import TicketError, is_refusal
 from supportbot.tickets.view import TicketView
 
 log = logging.getLogger(__name__)
@@ -275,7 +275,7 @@ class Pipeline:
                 return None
             holder[:] = [timer]
             desk = self._bind(s, turn)
-            handler = desk.timer_handlers.get(timer.kind)
+            handler = desk.hooks.timers.get(timer.kind)
             if handler is None:
                 raise LookupError(f"no handler for timers of kind {timer.kind!r}")
             await handler(desk, timer, turn)

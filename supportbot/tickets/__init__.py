@@ -1,7 +1,8 @@
-"""Tickets: the service that alone writes them, its state machine and its errors.
+"""Tickets: the service that alone writes them, and its state machine.
 
 The names below load on first use, so low modules (people, views) can import
-`supportbot.tickets.view` or `.errors` without pulling in the service.
+`supportbot.tickets.view` without pulling in the service. Its refusals are
+`supportbot.errors.TicketError`.
 """
 
 from __future__ import annotations
@@ -10,15 +11,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from supportbot.tickets.errors import TicketError
     from supportbot.tickets.service import TicketChange, TicketService
     from supportbot.tickets.view import TicketView
 
-__all__ = ["TicketChange", "TicketError", "TicketService", "TicketView"]
+__all__ = ["TicketChange", "TicketService", "TicketView"]
 _HOMES = {
     "TicketChange": "supportbot.tickets.service",
     "TicketService": "supportbot.tickets.service",
-    "TicketError": "supportbot.tickets.errors",
     "TicketView": "supportbot.tickets.view",
 }
 

@@ -13,19 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.clock import Clock
 from supportbot.config import PRIORITIES, Config
-from supportbot.happenings import Happening
-from supportbot.people import People
-from supportbot.store.db import SessionFactory
-from supportbot.store.models import Ticket, TicketEvent
-from supportbot.store.unit import TurnSessions, created_here
-from supportbot.tickets import states
-from supportbot.tickets.errors import (
+from supportbot.errors import (
     IllegalTransitionError,
     InvalidValueError,
     NotAllowedError,
     TicketNotFoundError,
     is_refusal,
 )
+from supportbot.happenings import Happening, Trigger
+from supportbot.people import People
+from supportbot.store.db import SessionFactory
+from supportbot.store.models import Ticket, TicketEvent
+from supportbot.store.unit import TurnSessions, created_here
+from supportbot.tickets import states
 from supportbot.tickets.snapshot import ticket_view
 from supportbot.tickets.view import TicketView
 
@@ -104,7 +104,7 @@ class ServiceBase:
         kind: str,
         run: Callable[[AsyncSession, Ticket], Any],
         *,
-        trigger: str = "ticket.updated",
+        trigger: Trigger = "ticket.updated",
     ) -> TicketChange:
         async with self.sessions.begin() as s:
             t = await self._lock(s, ticket_id)
@@ -151,7 +151,7 @@ class ServiceBase:
 
     @staticmethod
     def _changed(
-        view: TicketView, trigger: str, actor: str | None, source: str, data: dict[str, Any]
+        view: TicketView, trigger: Trigger, actor: str | None, source: str, data: dict[str, Any]
     ) -> TicketChange:
         return TicketChange(view, (Happening(trigger, view.number, actor, data, source),))
 

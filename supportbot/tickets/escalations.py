@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from supportbot.happenings import Happening
-from supportbot.people import PersonRecord
-from supportbot.store.models import Escalation, Person
-from supportbot.tickets.base import ServiceBase, TicketChange
-from supportbot.tickets.errors import (
+from supportbot.errors import (
     IllegalTransitionError,
     InvalidValueError,
     NotAllowedError,
 )
+from supportbot.happenings import Happening, Trigger
+from supportbot.people import PersonRecord
+from supportbot.store.models import Escalation, Person
+from supportbot.tickets.base import ServiceBase, TicketChange
 
 
 class EscalationSteps(ServiceBase):
@@ -103,7 +103,7 @@ class EscalationSteps(ServiceBase):
             assert me is not None
             esc.status = "approved" if approve else "denied"
             esc.decided_by_id, esc.decided_at, esc.decision_note = me.id, self.clock.now(), note
-            kind = f"escalation.{esc.status}"
+            kind: Trigger = "escalation.approved" if approve else "escalation.denied"
             data = {
                 "escalation_id": esc.id,
                 "department": esc.department,

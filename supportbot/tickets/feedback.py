@@ -8,16 +8,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from supportbot.errors import (
+    IllegalTransitionError,
+    InvalidValueError,
+    NotAllowedError,
+)
 from supportbot.events import MessageRef
 from supportbot.happenings import Happening
 from supportbot.store import direct
 from supportbot.store.models import CsatPoll, KudosAward, Person, TicketEvent, TicketThread
 from supportbot.tickets.base import ServiceBase, TicketChange
-from supportbot.tickets.errors import (
-    IllegalTransitionError,
-    InvalidValueError,
-    NotAllowedError,
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from supportbot.happenings import Happening
-from supportbot.store.models import Handoff
-from supportbot.tickets.base import ServiceBase, TicketChange
-from supportbot.tickets.errors import (
+from supportbot.errors import (
     IllegalTransitionError,
     InvalidValueError,
 )
+from supportbot.happenings import Happening, Trigger
+from supportbot.store.models import Handoff
+from supportbot.tickets.base import ServiceBase, TicketChange
 
 
 class HandoffSteps(ServiceBase):
@@ -91,7 +91,7 @@ class HandoffSteps(ServiceBase):
                 h.closed_by_id, h.closed_at = actor_id, now
                 h.accepted_at = h.accepted_at or now
             h.status = to
-            kind = "handoff.accepted" if to == "accepted" else "handoff.closed"
+            kind: Trigger = "handoff.accepted" if to == "accepted" else "handoff.closed"
             data = {"handoff_id": h.id, "department": h.department}
             view = await self._commit_change(s, t, actor_id, kind, source, data)
         return TicketChange(view, (Happening(kind, t.id, actor, data, source),), ref_id=h.id)

@@ -15,16 +15,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from supportbot.store.models import Handoff, Ticket
-from supportbot.store.unit import created_here
-from supportbot.tickets import states
-from supportbot.tickets.base import TicketChange
-from supportbot.tickets.errors import (
+from supportbot.errors import (
     AlreadyClaimedError,
     IllegalTransitionError,
     InvalidValueError,
     NotAllowedError,
 )
+from supportbot.store.models import Handoff, Ticket
+from supportbot.store.unit import created_here
+from supportbot.tickets import states
+from supportbot.tickets.base import TicketChange
 from supportbot.tickets.escalations import EscalationSteps
 from supportbot.tickets.feedback import FeedbackSteps
 from supportbot.tickets.handoffs import HandoffSteps

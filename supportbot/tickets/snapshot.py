@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.people import People
 from supportbot.store.models import Ticket
+from supportbot.tickets.states import Status
 from supportbot.tickets.view import TicketView
 
 
@@ -15,7 +16,7 @@ async def ticket_view(session: AsyncSession, t: Ticket, people: People) -> Ticke
         number=t.id,
         subject=t.subject,
         body=t.body,
-        status=t.status,
+        status=Status(t.status),
         priority=t.priority,
         category=t.category,
         team=t.team,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from supportbot.tickets.states import Status
+
 
 @dataclass(frozen=True, slots=True)
 class PersonView:
@@ -20,7 +22,7 @@ class TicketView:
     number: int
     subject: str
     body: str
-    status: str
+    status: Status
     priority: str
     category: str | None
     team: str
@@ -44,4 +46,4 @@ class TicketView:
 
     @property
     def is_open(self) -> bool:
-        return self.status != "resolved"
+        return self.status is not Status.RESOLVED

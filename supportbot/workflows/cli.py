@@ -20,10 +20,10 @@ from pathlib import Path
 from supportbot.config import Config, ConfigError, load_config, locate_config
 from supportbot.durations import parse_duration
 from supportbot.formats import count
+from supportbot.plugins import installed_registry
 from supportbot.usage import UsageError
 from supportbot.workflows.jsonschema import scenario_schema, workflow_schema
 from supportbot.workflows.loader import LoadResult, load_workflows, references_for
-from supportbot.workflows.registry import default_registry
 from supportbot.yamldoc import Problem, ProblemsError
 
 
@@ -100,7 +100,7 @@ def require_workflows(config: Config, source: Path | None, *, allow_none: bool =
 def _load(config: Config, paths: list[Path]) -> LoadResult:
     folder = paths[0] if paths[0].is_dir() else paths[0].parent
     refs, problems = references_for(config, folder)
-    result = load_workflows(paths, registry=default_registry(), refs=refs)
+    result = load_workflows(paths, registry=installed_registry(), refs=refs)
     return LoadResult(None, (*problems, *result.problems)) if problems else result
 
 
@@ -123,7 +123,7 @@ def validate_command(args: argparse.Namespace) -> int:
 
 
 def schema_command(args: argparse.Namespace) -> int:
-    registry = default_registry()
+    registry = installed_registry()
     schema = scenario_schema() if args.scenarios else workflow_schema(registry)
     print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
@@ -132,7 +132,7 @@ def schema_command(args: argparse.Namespace) -> int:
 def reference_command(args: argparse.Namespace) -> int:
     from supportbot.workflows.reference import reference
 
-    print(reference(default_registry()))
+    print(reference(installed_registry()))
     return 0
 
 

@@ -17,7 +17,7 @@ from supportbot.config import Priority
 from supportbot.durations import Duration
 from supportbot.workflows.facts import Facts, fold
 from supportbot.workflows.refs import ROLES, OrganizationName, TeamName
-from supportbot.workflows.registry import Predicate, Registry
+from supportbot.workflows.registry import Predicate, Registrar
 
 Tier = Literal["standard", "premium", "enterprise"]
 ActorRole = Literal["agent", "lead", "admin", "engineer", "customer"]
@@ -134,7 +134,7 @@ def _ticket_attr(name: str) -> Any:
     return lambda f: getattr(f.ticket, name) if f.ticket else None
 
 
-def register(registry: Registry) -> None:
+def register(registry: Registrar) -> None:
     c = registry.condition
     text_value = str | list[str] | TextOptions
     c("text.contains", text_value, "the text contains this (or all of these)")(text_contains)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from supportbot.desk import Desk
 from supportbot.happenings import Happening, Turn
 from supportbot.intents import Intent
 from supportbot.templates import Templates
 from supportbot.tickets.base import TicketChange
 from supportbot.tickets.view import TicketView
-from supportbot.workflows.ports import DeskPort
 from supportbot.workflows.sla import first_response_due
 
 
@@ -20,7 +20,7 @@ class NoTicketError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ActionContext:
-    desk: DeskPort
+    desk: Desk
     workflow: str
     digest: str  # the workflow's definition, so a `wait` can check it is unchanged on resume
     step: int

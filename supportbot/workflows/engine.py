@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from supportbot.desk import Desk
+from supportbot.errors import TicketNotFoundError
 from supportbot.happenings import Happening, StepBrokeError, Turn
+from supportbot.plugins import Hooks
 from supportbot.scheduler import DueTimer
-from supportbot.tickets.errors import TicketNotFoundError
 from supportbot.tickets.view import TicketView
 from supportbot.workflows.actions.flow import RESUME, happening_from_json
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.facts import Facts
-from supportbot.workflows.ports import DeskPort
-from supportbot.workflows.registry import Registry, default_registry
+from supportbot.workflows.registry import Registry
 from supportbot.workflows.schedules import SCHEDULE, next_run, timer_key
 from supportbot.workflows.schema import Step, Workflow, WorkflowSet
 from supportbot.workflows.versions import ReloadListener, ReloadResult, Versions
@@ -47,11 +48,9 @@ Observer = Callable[[StepRecord], None]
 
 
 class WorkflowEngine:
-    def __init__(
-        self, desk: DeskPort, *, directory: Path, registry: Registry | None = None
-    ) -> None:
+    def __init__(self, desk: Desk, *, directory: Path, registry: Registry | None = None) -> None:
         self.desk = desk
-        self.versions = Versions(desk, directory, registry or default_registry())
+        self.versions = Versions(desk, directory, registry or desk.hooks.registry)
         self.versions.listeners.append(self._swapped)
         self._observers: list[Observer] = []
         self._watcher: asyncio.Task[None] | None = None
@@ -68,14 +67,13 @@ class WorkflowEngine:
         self.versions.listeners.append(listener)
 
     # -- life cycle ------------------------------------------------------------------------
-    def attach_timers(self) -> None:
+    def register_timers(self, hooks: Hooks) -> None:
         """Handle this engine's timers: `wait` resumptions and schedules."""
-        self.desk.timer_handlers[RESUME] = self._resume
-        self.desk.timer_handlers[SCHEDULE] = self._scheduled
+        hooks.timer(RESUME, self._resume)
+        hooks.timer(SCHEDULE, self._scheduled)
 
     async def start(self, *, watch: bool = False, interval: float = 1.0) -> None:
         """Load (raise `WorkflowsError` when invalid), record, schedule; maybe watch the files."""
-        self.attach_timers()
         if not self.workflows.digest:
             self.versions.load_now()
         await self._swapped(ReloadResult(True, (), True, self.workflows.digest), "start", self.desk)
@@ -98,14 +96,16 @@ class WorkflowEngine:
             await asyncio.gather(self._watcher, return_exceptions=True)
             self._watcher = None
 
-    async def reload(
-        self, *, loaded_by: str = "admin", desk: DeskPort | None = None
-    ) -> ReloadResult:
+    async def reload(self, *, loaded_by: str = "admin", desk: Desk | None = None) -> ReloadResult:
         """Validate the files and swap them in; on any problem keep the running version.
         `desk`: the desk of the turn that asked (its transaction records the version)."""
         return await self.versions.reload(loaded_by, desk)
 
-    async def _swapped(self, result: ReloadResult, loaded_by: str, desk: DeskPort) -> None:
+    async def reload_problems(self, desk: Desk) -> list[str]:
+        """`/support admin reload`: what kept the running version, if anything did."""
+        return [str(p) for p in (await self.reload(loaded_by="admin", desk=desk)).problems]
+
+    async def _swapped(self, result: ReloadResult, loaded_by: str, desk: Desk) -> None:
         if result.ok and await self.versions.record(loaded_by, desk):
             await self._schedule_all(desk)
 
@@ -115,7 +115,7 @@ class WorkflowEngine:
         facts = Facts.build(happening, ticket, self.desk.config, self.desk.clock.now())
         return [wf for wf in _candidates(self.workflows, happening) if wf.condition(facts)]
 
-    async def run(self, happening: Happening, turn: Turn, desk: DeskPort | None = None) -> None:
+    async def run(self, happening: Happening, turn: Turn, desk: Desk | None = None) -> None:
         """Run every matching workflow, in file order; one failure never stops the others.
 
         `desk` is the desk bound to the turn's transaction (the engine's own, unbound, by
@@ -132,7 +132,7 @@ class WorkflowEngine:
                 await self._steps(on, wf, 0, happening, turn)
                 facts = None  # the steps changed the ticket the next one looks at (in memory)
 
-    async def _ticket(self, desk: DeskPort, ticket_id: int | None) -> TicketView | None:
+    async def _ticket(self, desk: Desk, ticket_id: int | None) -> TicketView | None:
         if ticket_id is None:
             return None
         try:
@@ -141,7 +141,7 @@ class WorkflowEngine:
             return None
 
     async def _steps(
-        self, desk: DeskPort, wf: Workflow, start: int, happening: Happening, turn: Turn
+        self, desk: Desk, wf: Workflow, start: int, happening: Happening, turn: Turn
     ) -> None:
         for step in wf.steps[start:]:
             broke = turn.broken.get((wf.name, step.index))
@@ -167,7 +167,7 @@ class WorkflowEngine:
 
     async def _failed(
         self,
-        desk: DeskPort,
+        desk: Desk,
         wf: Workflow,
         index: int,
         action: str,
@@ -234,11 +234,11 @@ class WorkflowEngine:
         await self.run(happening, turn, desk)
         await self._schedule(desk, wf)
 
-    async def _schedule_all(self, desk: DeskPort) -> None:
+    async def _schedule_all(self, desk: Desk) -> None:
         for wf in self.workflows.for_trigger("schedule"):
             await self._schedule(desk, wf)
 
-    async def _schedule(self, desk: DeskPort, wf: Workflow) -> None:
+    async def _schedule(self, desk: Desk, wf: Workflow) -> None:
         if wf.cron is None:
             return
         at = next_run(wf.cron, desk.clock.now(), desk.config.business_hours.zone)

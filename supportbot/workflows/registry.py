@@ -1,12 +1,7 @@
-"""The public extension point: actions and conditions, each one handler plus its schema.
+"""Workflow actions and conditions, each one handler plus its schema.
 
-Adding an action never touches the engine. Write a pydantic model for its `with:` parameters and
-an async handler, and register both from your module's `register(registry)`:
-
-    from pydantic import BaseModel
-    from supportbot.workflows.registry import Registry
-    from supportbot.workflows.context import ActionContext
-    from supportbot.workflows.refs import TemplateName
+Adding an action never touches the engine. A feature (`supportbot.plugins`) writes a pydantic
+model for its `with:` parameters and an async handler, and registers both in its `setup`:
 
     class ShoutoutParams(BaseModel, extra="forbid"):
         template: TemplateName
@@ -15,21 +10,20 @@ an async handler, and register both from your module's `register(registry)`:
     async def shoutout(ctx: ActionContext, params: ShoutoutParams) -> None:
         ...  # change tickets only through ctx.desk.tickets; emit intents with ctx.emit()
 
-    def register(registry: Registry) -> None:
-        registry.action("shoutout", ShoutoutParams)(shoutout)
+    def register(hooks: Registrar) -> None:
+        hooks.action("shoutout", ShoutoutParams)(shoutout)
 
-Conditions work the same way: `registry.condition(name, value_type)` decorates a function that
-turns the validated value into a predicate over `Facts`. A registry is built per desk by
-`default_registry()`; there is no module-level mutable state.
+Conditions work the same way: `hooks.condition(name, value_type)` decorates a function that
+turns the validated value into a predicate over `Facts`. The registry of a desk is the one its
+features filled (`Hooks.registry`); there is no module-level mutable state.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 
@@ -43,18 +37,17 @@ Predicate = Callable[["Facts"], bool]
 ActionHandler = Callable[["ActionContext", Any], Awaitable[None]]
 ConditionFactory = Callable[[Any], Predicate]
 
-# Modules whose `register(registry)` the default registry calls, in order. Another area adds
-# its actions by adding its module here (or by calling `registry.extend(...)` at start-up).
-BUILTIN_MODULES = (
-    "supportbot.workflows.conditions",
-    "supportbot.workflows.actions.tickets",
-    "supportbot.workflows.actions.routing",
-    "supportbot.workflows.actions.messaging",
-    "supportbot.workflows.actions.flow",
-    "supportbot.workflows.actions.webhook",
-    "supportbot.collab.actions",  # escalation approvals, hand-offs, SLA, CSAT, shout-outs
-    "supportbot.insights.actions",  # post_report, spike.* conditions
-)
+
+class Registrar(Protocol):
+    """Where actions and conditions are registered: a feature's `Hooks`, or a bare `Registry`."""
+
+    def action(
+        self, name: str, params: type[P], *, needs_ticket: bool = True, pauses: bool = False
+    ) -> Callable[[Callable[[ActionContext, P], Awaitable[None]]], Callable[..., Any]]: ...
+
+    def condition(
+        self, name: str, value_type: Any, doc: str = ""
+    ) -> Callable[[ConditionFactory], ConditionFactory]: ...
 
 
 class RegistryError(Exception):
@@ -88,7 +81,7 @@ RESERVED_CONDITIONS = frozenset({"all", "any", "not"})
 
 
 class Registry:
-    """Actions and conditions by name. Build with `default_registry()`."""
+    """Actions and conditions by name (a desk's is `desk.hooks.registry`)."""
 
     def __init__(self) -> None:
         self._actions: dict[str, ActionSpec] = {}
@@ -139,19 +132,3 @@ class Registry:
     @property
     def conditions(self) -> tuple[ConditionSpec, ...]:
         return tuple(self._conditions.values())
-
-
-def default_registry(modules: Iterable[str] = BUILTIN_MODULES) -> Registry:
-    """A registry holding every built-in action and condition (each module's `register`)."""
-    registry = Registry()
-    for module_name in modules:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module_name.startswith(exc.name):
-                raise  # the module exists but something it imports does not
-            # An area still being built: its actions are reported as unknown where used.
-            log.warning("workflow actions module %s is missing: %s", module_name, exc)
-            continue
-        module.register(registry)
-    return registry

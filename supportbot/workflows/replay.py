@@ -17,15 +17,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from supportbot.clock import FrozenClock, SystemClock
 from supportbot.config import Config
-from supportbot.happenings import TRIGGERS, Happening
+from supportbot.errors import TicketNotFoundError
+from supportbot.happenings import TRIGGERS, Happening, as_trigger
 from supportbot.people import People
+from supportbot.plugins import installed_registry
 from supportbot.store.db import Database, open_database
 from supportbot.store.models import Person, TicketEvent
 from supportbot.tickets import TicketService
-from supportbot.tickets.errors import TicketNotFoundError
 from supportbot.workflows.facts import Facts
 from supportbot.workflows.loader import load_workflows, references_for
-from supportbot.workflows.registry import default_registry
 from supportbot.workflows.schema import WorkflowSet
 
 # Audit kinds (what the ticket service writes) → the trigger they correspond to.
@@ -44,7 +44,7 @@ async def replay(
     config: Config, directory: Path, since: timedelta, out: TextIO, *, now: datetime | None = None
 ) -> int:
     refs, problems = references_for(config, directory)
-    result = load_workflows([directory], registry=default_registry(), refs=refs)
+    result = load_workflows([directory], registry=installed_registry(), refs=refs)
     if problems or result.workflows is None:
         for p in (*problems, *result.problems):
             print(p, file=out)
@@ -91,7 +91,9 @@ async def _report(
             ticket = await tickets.get(event.ticket_id)
         except TicketNotFoundError:
             continue
-        happening = Happening(trigger, event.ticket_id, handle, dict(event.data), event.source)
+        happening = Happening(
+            as_trigger(trigger), event.ticket_id, handle, dict(event.data), event.source
+        )
         facts = Facts.build(happening, ticket, config, event.at)
         for wf in workflows.for_trigger(trigger):
             if wf.condition(facts):

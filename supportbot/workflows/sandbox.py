@@ -6,6 +6,7 @@ intents stay in the turns, which the runner collects instead of delivering.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +18,11 @@ from supportbot.events import Actor
 from supportbot.happenings import Happening, Turn
 from supportbot.intents import Intent
 from supportbot.pipeline.runner import Pipeline
+from supportbot.plugins import Feature
 from supportbot.store.db import Database
 from supportbot.tickets.service import NewTicket
 from supportbot.tickets.view import TicketView
 from supportbot.workflows.engine import WorkflowEngine
-from supportbot.workflows.registry import Registry
 
 
 @dataclass(slots=True)
@@ -78,13 +79,15 @@ async def build_sandbox(
     clock: Clock,
     directory: Path,
     *,
-    registry: Registry | None = None,
+    features: Sequence[Feature] | None = None,
 ) -> Sandbox:
-    """A desk on `db` whose engine runs the workflows in `directory` (raises when invalid)."""
-    desk = build_desk(config, clock=clock, workflows_dir=directory, features=(), db=db)
+    """A desk on `db` (every installed feature, or `features`) whose engine runs the workflows
+    in `directory` (raises when they are invalid)."""
+    desk = build_desk(config, clock=clock, workflows_dir=directory, features=features, db=db)
     async with db.sessions.begin() as session:
         await desk.people.sync(session)
-    engine = WorkflowEngine(desk, directory=directory, registry=registry)
+    engine = desk.engine
+    if not isinstance(engine, WorkflowEngine):
+        raise RuntimeError("the sandbox needs the workflows feature")
     await engine.start()
-    desk.engine = engine
     return Sandbox(desk, engine)

@@ -32,6 +32,7 @@ Each scenario runs on a fresh database, so scenarios never affect each other.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -42,12 +43,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from supportbot.clock import FrozenClock
 from supportbot.config import BusinessHours, Config
 from supportbot.durations import Duration
-from supportbot.happenings import Happening
+from supportbot.happenings import Happening, as_trigger
+from supportbot.plugins import Feature
 from supportbot.store.db import open_database
 from supportbot.tickets.service import NewTicket
 from supportbot.workflows.engine import StepRecord
 from supportbot.workflows.problems import problems_from
-from supportbot.workflows.registry import Registry
 from supportbot.workflows.sandbox import Sandbox, build_sandbox, customer
 from supportbot.workflows.scenario_match import describe_intent, message_matches
 from supportbot.yamldoc import Problem, ProblemsError, load
@@ -151,7 +152,7 @@ def read_scenario_file(path: Path) -> ScenarioFile:
 
 
 async def run_scenario(
-    scenario: Scenario, config: Config, directory: Path, registry: Registry | None = None
+    scenario: Scenario, config: Config, directory: Path, features: Sequence[Feature] | None = None
 ) -> list[str]:
     """Run one scenario on a fresh SQLite file; return what did not go as expected."""
     with tempfile.TemporaryDirectory(prefix="supportbot-scenario-") as tmp:
@@ -160,7 +161,7 @@ async def run_scenario(
             await db.create_all()
             noon = datetime.combine(DEFAULT_DAY, time(12), tzinfo=config.business_hours.zone)
             clock = FrozenClock((scenario.now or noon).astimezone(UTC))
-            sandbox = await build_sandbox(config, db, clock, directory, registry=registry)
+            sandbox = await build_sandbox(config, db, clock, directory, features=features)
             steps: list[StepRecord] = []
             sandbox.engine.observe(steps.append)
             number = await _play(sandbox, scenario, clock)
@@ -203,7 +204,9 @@ async def _then(sandbox: Sandbox, step: ThenStep, number: int | None, clock: Fro
         await sandbox.run_due_timers()
     if step.happen is not None:
         h = step.happen
-        await sandbox.happen(Happening(h.trigger, number, h.actor, dict(h.data), source))
+        await sandbox.happen(
+            Happening(as_trigger(h.trigger), number, h.actor, dict(h.data), source)
+        )
     if number is None:
         return
     if step.claim is not None:
@@ -286,7 +289,7 @@ def _unique(items: list[str]) -> list[str]:
 
 
 async def run_files(
-    paths: list[Path], config: Config, directory: Path, registry: Registry | None = None
+    paths: list[Path], config: Config, directory: Path, features: Sequence[Feature] | None = None
 ) -> tuple[list[ScenarioResult], list[Problem]]:
     results: list[ScenarioResult] = []
     problems: list[Problem] = []
@@ -298,6 +301,6 @@ async def run_files(
             continue
         assumed = given.assume.apply(config)
         for scenario in given.scenarios:
-            failures = await run_scenario(scenario, assumed, directory, registry)
+            failures = await run_scenario(scenario, assumed, directory, features)
             results.append(ScenarioResult(str(path), scenario.name, failures))
     return results, problems

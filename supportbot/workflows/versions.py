@@ -15,10 +15,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from supportbot.desk import Desk
 from supportbot.store.models import WorkflowVersion
 from supportbot.templates import Templates
 from supportbot.workflows.loader import LoadResult, load_workflows, references_for
-from supportbot.workflows.ports import DeskPort
 from supportbot.workflows.registry import Registry
 from supportbot.workflows.schema import WorkflowSet
 from supportbot.workflows.watch import Signature, signature
@@ -40,11 +40,11 @@ class ReloadResult:
 
 
 # (result, who reloaded, the desk to write with: a turn's when a command asked for the reload)
-ReloadListener = Callable[[ReloadResult, str, DeskPort], Awaitable[None]]
+ReloadListener = Callable[[ReloadResult, str, Desk], Awaitable[None]]
 
 
 class Versions:
-    def __init__(self, desk: DeskPort, directory: Path, registry: Registry) -> None:
+    def __init__(self, desk: Desk, directory: Path, registry: Registry) -> None:
         self.desk = desk
         self.directory = directory
         self.registry = registry
@@ -64,7 +64,7 @@ class Versions:
             raise WorkflowsError(result.problems)
         self.current, self.templates = result.workflows, templates
 
-    async def record(self, loaded_by: str, desk: DeskPort | None = None) -> bool:
+    async def record(self, loaded_by: str, desk: Desk | None = None) -> bool:
         """Write the running version to `workflow_versions` unless it is there already."""
         if self.recorded == self.current.digest or not self.current.files:
             return False  # already recorded, or no files at all
@@ -81,7 +81,7 @@ class Versions:
         self.recorded = self.current.digest
         return True
 
-    async def reload(self, loaded_by: str, desk: DeskPort | None = None) -> ReloadResult:
+    async def reload(self, loaded_by: str, desk: Desk | None = None) -> ReloadResult:
         async with self._lock:
             self._seen = await asyncio.to_thread(signature, self.directory)
             result, templates = await asyncio.to_thread(self._read)

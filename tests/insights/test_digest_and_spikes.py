@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from supportbot.clock import FrozenClock
 from supportbot.config import Config, load_config
 from supportbot.happenings import Happening, Turn
-from supportbot.insights.spike_watch import KIND, SERVICE, SpikeWatch, next_slot
+from supportbot.insights.spike_watch import KIND, SpikeWatch, next_slot
 from supportbot.markup import to_plain
 from supportbot.messages import Message
 from supportbot.store.models import TicketEvent, Timer
@@ -164,9 +164,9 @@ async def test_a_burst_of_billing_tickets_alerts_the_leads_once(
     async with desk(tmp_path, TUESDAY_NOON_TOKYO, database_url=db_url) as h:
         steps: list[StepRecord] = []
         h.desk.engine.observe(steps.append)
-        watch: SpikeWatch = h.desk.services[SERVICE]
-        await watch.arm()  # what the server does at start
-        await SpikeWatch(h.desk).arm()  # a second replica plans the same slot: still one timer
+        watch = SpikeWatch()
+        await watch.arm(h.desk)  # what the server does at start
+        await SpikeWatch().arm(h.desk)  # a second replica plans the same slot: still one timer
         assert await pending_checks(h) == 1
         for n in range(6):
             await h.say("customers", f"cust{n}", f"Invoice {n} was charged twice")
@@ -191,8 +191,8 @@ async def test_a_burst_of_billing_tickets_alerts_the_leads_once(
 async def test_normal_traffic_raises_no_spike(tmp_path: Path, db_url: str) -> None:
     async with desk(tmp_path, TUESDAY_NOON_TOKYO, database_url=db_url) as h:
         await billing_every_hour_for_a_week(h)  # the usual rate: about one an hour
-        watch: SpikeWatch = h.desk.services[SERVICE]
-        await watch.arm()
+        watch = SpikeWatch()
+        await watch.arm(h.desk)
         for n in range(5):  # five in an hour is not unusual at that rate
             await h.say("customers", f"cust{n}", f"Question about invoice {n}")
             h.clock.advance(timedelta(minutes=5))

@@ -7,6 +7,7 @@ from pathlib import Path
 from supportbot import markup
 from supportbot.config import Config
 from supportbot.insights.build import compute_metrics
+from supportbot.insights.feature import InsightsFeature
 from supportbot.insights.stats import digest_message, stats_message
 from supportbot.messages import Message
 from supportbot.store.db import Database
@@ -64,7 +65,7 @@ async def test_stats_command_answers_leads_only(tmp_path: Path) -> None:
             ]
         }
     )
-    async with DeskHarness.start(config, tmp_path, features=("supportbot.insights",)) as h:
+    async with DeskHarness.start(config, tmp_path, features=[InsightsFeature()]) as h:
         assert h.desk.metrics is not None  # attach() gave the desk its Prometheus registry
         await h.command("lena", "stats month")
         answer = h.chat.ephemerals("lena")[-1].message

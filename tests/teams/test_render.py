@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from botbuilder.schema import Activity
-from supportbot_teams import render, render_form
 from supportbot_teams.inbound import to_event
-from supportbot_teams.render import MAX_OPTION_BUTTONS, summary
+from supportbot_teams.render import MAX_OPTION_BUTTONS, render, render_form, summary
 from supportbot_teams.text import escape_markdown
 
 from supportbot import markup

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from supportbot.errors import TicketError
 from supportbot.events import Actor
 from supportbot.store.db import Database
 from supportbot.store.models import Base, TicketEvent
 from supportbot.tickets import TicketService
-from supportbot.tickets.errors import TicketError
 from supportbot.tickets.service import NewTicket
 
 CUSTOMER = Actor("slack", "U0CUSTOMER1", "Carol Customer", organization="T0CUSTOMERORG")

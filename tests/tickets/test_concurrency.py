@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from supportbot.config import Config
+from supportbot.errors import AlreadyClaimedError
 from supportbot.store.db import Database
 from supportbot.tickets import TicketChange, TicketService
-from supportbot.tickets.errors import AlreadyClaimedError
 
 from .support import events
 

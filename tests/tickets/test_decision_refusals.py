@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from supportbot.clock import FrozenClock
-from supportbot.store.db import Database
-from supportbot.tickets import TicketService
-from supportbot.tickets.errors import (
+from supportbot.errors import (
     IllegalTransitionError,
     InvalidValueError,
     NotAllowedError,
 )
+from supportbot.store.db import Database
+from supportbot.tickets import TicketService
 
 from .support import refused
 

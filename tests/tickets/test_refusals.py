@@ -10,15 +10,15 @@ from dataclasses import replace
 
 import pytest
 
-from supportbot.store.db import Database
-from supportbot.tickets import TicketService
-from supportbot.tickets.errors import (
+from supportbot.errors import (
     AlreadyClaimedError,
     IllegalTransitionError,
     InvalidValueError,
     NotAllowedError,
     TicketNotFoundError,
 )
+from supportbot.store.db import Database
+from supportbot.tickets import TicketService
 from supportbot.tickets.service import NewTicket
 
 from .support import refused

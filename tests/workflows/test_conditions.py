@@ -10,11 +10,11 @@ import pytest
 
 from supportbot.config import Config
 from supportbot.happenings import Happening
+from supportbot.plugins import installed_registry
 from supportbot.tickets.view import PersonView, TicketView
 from supportbot.workflows.compose import ConditionCompiler
 from supportbot.workflows.facts import Facts
 from supportbot.workflows.refs import References
-from supportbot.workflows.registry import default_registry
 from supportbot.yamldoc import Document
 
 MONDAY_10 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -60,7 +60,7 @@ def holds(
     now: datetime = MONDAY_10,
 ) -> bool:
     compiler = ConditionCompiler(
-        default_registry(), References(config, frozenset()), Document("t", None)
+        installed_registry(), References(config, frozenset()), Document("t", None)
     )
     predicate = compiler.compile(condition, ("if",))
     assert compiler.problems == [], compiler.problems
@@ -164,7 +164,7 @@ def test_all_any_not_compose(config: Config) -> None:
 
 
 def test_conditions_on_ticket_fields_are_false_without_a_ticket(config: Config) -> None:
-    compiler = ConditionCompiler(default_registry(), None, Document("t", None))
+    compiler = ConditionCompiler(installed_registry(), None, Document("t", None))
     predicate = compiler.compile({"priority": "P1"}, ())
     assert not predicate(Facts.build(Happening("schedule"), None, config, MONDAY_10))
     predicate = compiler.compile({"not": {"priority": "P1"}}, ())

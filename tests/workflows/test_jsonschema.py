@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from supportbot.plugins import installed_registry
 from supportbot.workflows.jsonschema import scenario_schema, workflow_schema
-from supportbot.workflows.registry import default_registry
 from supportbot.yamldoc import load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ SCENARIO_FILES = sorted((ROOT / "workflows" / "scenarios").glob("*.yaml"))
 
 @pytest.fixture(scope="module")
 def workflows() -> Draft202012Validator:
-    schema = workflow_schema(default_registry())
+    schema = workflow_schema(installed_registry())
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
@@ -71,6 +71,6 @@ def test_steps_without_parameters_need_no_with_and_durations_are_the_loaders(
 
 
 def test_the_schemas_name_their_dialect_and_identity() -> None:
-    for schema in (workflow_schema(default_registry()), scenario_schema()):
+    for schema in (workflow_schema(installed_registry()), scenario_schema()):
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
         assert schema["$id"].startswith("urn:supportbot:schema:")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from supportbot.config import Config, load_config
+from supportbot.plugins import installed_registry
 from supportbot.workflows import cli
 from supportbot.workflows.loader import LoadResult, load_workflows, references_for
-from supportbot.workflows.registry import default_registry
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = REPO / "config" / "supportbot.yaml"
@@ -36,7 +36,7 @@ workflows:
 def load(folder: Path, config: Config) -> LoadResult:
     refs, problems = references_for(config, folder)
     assert problems == []
-    return load_workflows([folder], registry=default_registry(), refs=refs)
+    return load_workflows([folder], registry=installed_registry(), refs=refs)
 
 
 def messages(result: LoadResult) -> list[str]:
@@ -231,7 +231,7 @@ def test_reference_command_lists_every_trigger_condition_and_action(
 
     assert cli.main(["reference"]) == 0
     out = capsys.readouterr().out
-    registry = default_registry()
+    registry = installed_registry()
     for name in [
         *TRIGGERS,
         *(c.name for c in registry.conditions),

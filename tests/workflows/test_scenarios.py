@@ -27,11 +27,12 @@ async def test_default_workflow_scenarios_pass(path: Path) -> None:
 
 def test_every_default_workflow_has_a_scenario() -> None:
     config = load_config(REPO / "config" / "supportbot.yaml", {})
+    from supportbot.plugins import installed_registry
     from supportbot.workflows.loader import load_workflows, references_for
-    from supportbot.workflows.registry import default_registry
 
     refs, _ = references_for(config, REPO / "workflows")
-    loaded = load_workflows([REPO / "workflows"], registry=default_registry(), refs=refs).workflows
+    registry = installed_registry()
+    loaded = load_workflows([REPO / "workflows"], registry=registry, refs=refs).workflows
     assert loaded is not None
     text = "\n".join(p.read_text(encoding="utf-8") for p in SCENARIOS)
     # The triage, routing and after-hours files; the collaboration area's files (40- and up)

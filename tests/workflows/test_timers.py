@@ -11,10 +11,10 @@ from sqlalchemy import select
 from supportbot.clock import FrozenClock
 from supportbot.config import Config
 from supportbot.intents import PostMessage
+from supportbot.plugins import installed_registry
 from supportbot.store.db import Database
 from supportbot.store.models import TicketEvent, Timer
 from supportbot.workflows.loader import load_workflows
-from supportbot.workflows.registry import default_registry
 from supportbot.workflows.sandbox import build_sandbox
 from supportbot.workflows.schedules import due_schedules
 
@@ -79,7 +79,7 @@ def test_due_schedules_reads_cron_in_the_business_time_zone(
     step = "[{action: post, with: {channel: support_channel, template: test.plain}}]"
     write("a.yaml", one_workflow("schedule", step, name="morning", cron="0 9 * * mon-fri"))
     write("b.yaml", one_workflow("schedule", step, name="hourly", cron="0 * * * *"))
-    result = load_workflows([wf_dir], registry=default_registry(), refs=None)
+    result = load_workflows([wf_dir], registry=installed_registry(), refs=None)
     assert result.workflows is not None
     since = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # Monday 08:30 in Tokyo
     due = due_schedules(

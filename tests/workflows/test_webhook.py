@@ -1,4 +1,7 @@
-"""`call_webhook` against a real HTTP server on loopback: rendered JSON, retries, failures."""
+"""`call_webhook` against a real HTTP server on loopback: rendered JSON, retries, failures.
+
+The call leaves from the outbox after the turn's commit; a hook that keeps failing is audited
+(`service.failed`) and kept for the outbox's later tries."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
-from supportbot.store.models import TicketEvent
+from supportbot.store.models import OutboxMessage, TicketEvent
 from supportbot.workflows.sandbox import Sandbox
 
 from .conftest import one_workflow, open_ticket
@@ -47,7 +50,7 @@ def hook_step(url: str, retries: int = 2) -> str:
 async def failures(sb: Sandbox, number: int) -> list[TicketEvent]:
     async with sb.desk.db.sessions() as s:
         q = select(TicketEvent).where(
-            TicketEvent.ticket_id == number, TicketEvent.kind == "workflow.failed"
+            TicketEvent.ticket_id == number, TicketEvent.kind == "service.failed"
         )
         return list((await s.scalars(q)).all())
 
@@ -81,8 +84,12 @@ async def test_webhook_that_keeps_failing_is_audited(
     sb = await sandbox()
     t = await open_ticket(sb, "hello")
     assert len(seen) == 2
-    [failed] = await failures(sb, t.number)
-    assert failed.data["action"] == "call_webhook" and "HTTP 503" in failed.data["error"]
+    [failed] = await failures(sb, t.number)  # audited, and kept in the outbox for later
+    assert failed.data["service"] == "webhook" and "HTTP 503" in failed.data["error"]
+    assert failed.data["again"] is True
+    async with sb.desk.db.sessions() as s:
+        (kept,) = (await s.scalars(select(OutboxMessage))).all()
+    assert (kept.status, kept.attempts) == ("pending", 1)
 
 
 async def test_webhook_client_errors_are_not_retried(
@@ -93,5 +100,6 @@ async def test_webhook_client_errors_are_not_retried(
     sb = await sandbox()
     t = await open_ticket(sb, "hello")
     assert len(seen) == 1
-    assert "HTTP 400" in (await failures(sb, t.number))[0].data["error"]
+    [failed] = await failures(sb, t.number)
+    assert "HTTP 400" in failed.data["error"] and failed.data["again"] is False
     assert json.dumps(seen[0]["body"])

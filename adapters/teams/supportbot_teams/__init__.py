@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from supportbot_teams.adapter import TeamsAdapter
     from supportbot_teams.plugin import TeamsPlugin
-    from supportbot_teams.render import render, render_form
     from supportbot_teams.settings import TeamsSettings, TeamsSettingsError
 
 __all__ = [
@@ -20,16 +19,12 @@ __all__ = [
     "TeamsPlugin",
     "TeamsSettings",
     "TeamsSettingsError",
-    "render",
-    "render_form",
 ]
 _HOMES = {
     "TeamsAdapter": "supportbot_teams.adapter",
     "TeamsPlugin": "supportbot_teams.plugin",
     "TeamsSettings": "supportbot_teams.settings",
     "TeamsSettingsError": "supportbot_teams.settings",
-    "render": "supportbot_teams.render",
-    "render_form": "supportbot_teams.render",
 }
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from supportbot.durations import Duration
 from supportbot.happenings import Happening
 from supportbot.workflows.context import ActionContext
-from supportbot.workflows.registry import Registry
+from supportbot.workflows.registry import Registrar
 
 RESUME = "workflow.resume"
 
@@ -50,5 +50,5 @@ def happening_from_json(data: dict[str, Any]) -> Happening:
     return Happening(**{k: v for k, v in data.items() if k in fields})
 
 
-def register(registry: Registry) -> None:
+def register(registry: Registrar) -> None:
     registry.action("wait", Wait, needs_ticket=False, pauses=True)(wait)

@@ -14,7 +14,7 @@ from supportbot.messages import Message
 from supportbot.tickets.view import TicketView
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.refs import ChannelName, Recipient, TemplateName
-from supportbot.workflows.registry import Registry
+from supportbot.workflows.registry import Registrar
 
 
 class Params(BaseModel):
@@ -138,7 +138,7 @@ def _pick_platform(ids: PlatformIds, preferred: str | None) -> str:
     return preferred if preferred is not None and preferred in ids else next(iter(ids))
 
 
-def register(registry: Registry) -> None:
+def register(registry: Registrar) -> None:
     registry.action("reply", Reply)(reply)
     registry.action("post", Post, needs_ticket=False)(post)
     registry.action("notify", Notify, needs_ticket=False)(notify)

@@ -14,7 +14,7 @@ from supportbot.store.models import RoundRobinCursor, Ticket
 from supportbot.tickets.states import OPEN
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.refs import TeamName
-from supportbot.workflows.registry import Registry
+from supportbot.workflows.registry import Registrar
 
 log = logging.getLogger(__name__)
 
@@ -96,5 +96,5 @@ async def least_open(session: AsyncSession, team: str, ids: list[int]) -> int:
     return min(ids, key=lambda i: (load.get(i, 0), ids.index(i)))
 
 
-def register(registry: Registry) -> None:
+def register(registry: Registrar) -> None:
     registry.action("route", Route)(route)

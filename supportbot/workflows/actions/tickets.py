@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from supportbot.config import Priority
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.refs import PersonName
-from supportbot.workflows.registry import Registry
+from supportbot.workflows.registry import Registrar
 
 
 class Params(BaseModel):
@@ -102,7 +102,7 @@ async def add_note(ctx: ActionContext, p: AddNote) -> None:
     )
 
 
-def register(registry: Registry) -> None:
+def register(registry: Registrar) -> None:
     registry.action("set_priority", SetPriority)(set_priority)
     registry.action("set_category", SetCategory)(set_category)
     registry.action("add_tags", AddTags)(add_tags)

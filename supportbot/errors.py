@@ -1,5 +1,6 @@
-"""Errors of the ticket service. Each carries a template name and values, so the desk can tell
-the user what went wrong in their language; `str()` gives the English text for logs.
+"""Refusals of the desk, raised by the ticket service before it changes anything. Each carries
+a template name and values, so the desk can tell the user what went wrong in their language;
+`str()` gives the English text for logs.
 
     TicketError
      ├── TicketNotFoundError        no such ticket / escalation / hand-off / poll

@@ -71,4 +71,6 @@ async def call_webhook(ctx: ActionContext, p: CallWebhook) -> None:
 
 
 def register(registry: Registry) -> None:
-    registry.action("call_webhook", CallWebhook, needs_ticket=False)(call_webhook)
+    registry.action(
+        "call_webhook", CallWebhook, needs_ticket=False, simulate=lambda s, p: s.would_call(p.url)
+    )(call_webhook)

@@ -148,6 +148,7 @@ def _replay_options(p: argparse.ArgumentParser) -> None:
         "--fail-on-change", action="store_true", help="exit 3 when anything would differ (for CI)"
     )
     p.add_argument("--limit", type=int, default=100, help="tickets listed per section")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per CPU)")
     p.add_argument("--locale", choices=("en", "ja"), default=None)
 
 
@@ -170,6 +171,7 @@ def replay_command(args: argparse.Namespace) -> int:
         fail_on_change=args.fail_on_change,
         locale=args.locale,
         limit=max(args.limit, 0),
+        jobs=args.jobs,
     )
     directory = Path(config.workflows_dir)
     return asyncio.run(replay(config, directory, request, sys.stdout, sys.stderr))

@@ -7,10 +7,12 @@ PostgreSQL and changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import shutil
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,10 @@ from supportbot.config import Config
 from supportbot.store.db import Database
 from supportbot.store.models import Ticket, TicketEvent
 from supportbot.workflows.replay import ReplayRequest, replay
+from supportbot.workflows.replay.job import Job, Partial, run_part
+from supportbot.workflows.replay.parallel import run_parallel
+from supportbot.workflows.replay.render import to_data
+from supportbot.workflows.replay.sections import Report
 from supportbot.workflows.sandbox import build_sandbox
 
 from ..conftest import run_aside
@@ -272,3 +278,32 @@ async def test_a_git_ref_is_a_baseline_and_the_working_tree_stays_as_it_is(
     code, out, err = await replayed(config, wf_dir, request)
     assert (code, out) == (2, "")
     assert "no-such-branch is neither a folder nor a commit of the git repository" in err
+
+
+def figures(part: Partial) -> dict[str, Any]:
+    return to_data(Report(part.comparison, part.fidelity, ("triage-outage",), UTC))
+
+
+async def test_neither_the_baseline_shortcut_nor_worker_processes_change_a_figure(
+    snapshot: Snapshot,
+    tmp_path: Path,
+    wf_dir: Path,
+    config: Config,
+    database: Database,
+    clock: FrozenClock,
+) -> None:
+    config = config.model_copy(update={"database_url": database.url})
+    await recorded(snapshot, wf_dir, database, clock)
+    shutil.copytree(wf_dir, tmp_path / "live")
+    edit(wf_dir, *EXTRA_KEYWORDS)
+    job = Job(config, wf_dir, tmp_path / "live", "live", clock.now() - MONTH, clock.now())
+    done: list[int] = []
+
+    shortcut = await run_part(job, (0, 1), done.append)
+    full = await run_part(replace(job, twin=False), (0, 1), done.append)
+    workers = await asyncio.to_thread(run_parallel, job, 2, done.append)
+
+    assert (shortcut.baseline_runs, full.baseline_runs) == (2, 5)  # only the changed two again
+    assert figures(shortcut) == figures(full) == figures(workers)
+    assert figures(full)["changed"] != []
+    assert sum(done) == 3 * 5  # every ticket reported done, also from the workers

@@ -99,7 +99,7 @@ async def test_outside_world_actions_are_counted_not_done_and_waits_resume_later
     tags = {t["ticket"]: dict((c["field"], c["after"]) for c in t["changes"])["tags"]
             for t in report["changed"]}  # fmt: skip
     assert tags == {refund.number: ["early"], down.number: ["early", "late"]}
-    assert report["workflows"]["late-tag"] == {"fired": 2, "was": 0}
+    assert report["workflows"]["late-tag"] == {"fired": 2, "was": None}
 
 
 async def test_errors_are_sentences_and_exit_codes(

@@ -1,8 +1,8 @@
 """`Facts` for replayed moments, built like `Facts.build` but without repeating its work.
 
 A replay builds facts tens of times per ticket: the text of a ticket is normalised once, and
-whether the desk was open is worked out once per moment (each day's hours once). The values are exactly those of
-`Facts.build` (a test holds them equal).
+whether the desk was open is worked out once per moment (each day's hours once). The values
+are exactly those of `Facts.build` (a test holds them equal).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from supportbot.workflows.replay.simulator import Simulator
 from supportbot.workflows.replay.sla import Deadlines
 from supportbot.workflows.replay.state import Directory
 from supportbot.workflows.replay.summary import BaselineKind, Comparison
+from supportbot.workflows.replay.twin import Twin
 from supportbot.workflows.schema import WorkflowSet
 
 Part = tuple[int, int]  # (index, parts)
@@ -34,15 +35,18 @@ class Job:
     baseline_label: str
     since: datetime
     now: datetime
+    twin: bool = True  # skip replaying the baseline where it provably does the same
 
 
 @dataclass(slots=True)
 class Partial:
     comparison: Comparison
     fidelity: FidelityCheck | None
+    baseline_runs: int = 0  # tickets the baseline had to be replayed for on its own
 
     def merge(self, other: Partial) -> None:
         self.comparison.merge(other.comparison)
+        self.baseline_runs += other.baseline_runs
         if self.fidelity is not None and other.fidelity is not None:
             self.fidelity.merge(other.fidelity)
 
@@ -68,10 +72,16 @@ async def run_part(
         if base is not None:
             timeline = Timeline.of(await reader.versions(db))
             fidelity = FidelityCheck(timeline, content_key(base.files), Directory(config))
-        done = 0
+        twin = Twin(candidate, base, ours.facts) if base is not None and job.twin else None
+        done = runs = 0
         async for history in reader.histories(db, job.since, part):
-            mine = ours.run(history)
-            was = theirs.run(history) if theirs is not None else ours.recorded(history)
+            mine, same = ours.run_with(twin, history) if twin else (ours.run(history), False)
+            if theirs is None:
+                was = ours.recorded(history)
+            elif same:
+                was = mine
+            else:
+                was, runs = theirs.run(history), runs + 1
             comparison.add(history.ticket.subject, mine, was)
             if fidelity is not None:
                 fidelity.add(history, was)
@@ -81,7 +91,7 @@ async def run_part(
         step(done % PROGRESS_EVERY)
     finally:
         await db.close()
-    return Partial(comparison, fidelity)
+    return Partial(comparison, fidelity, runs)
 
 
 def _load(job: Job) -> Versions:

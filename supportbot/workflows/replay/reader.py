@@ -3,15 +3,20 @@
 The tickets created in the window (with their requester and current assignee), and their audit
 rows ordered by ticket and time, each streamed in partitions; no ORM objects, no per-ticket
 queries. Plus the record of which workflow files were loaded when (`workflow_versions`).
+
+Times and JSON are read as the driver gives them and converted here (`moment`, `document`):
+the column types' own result processing (a regular expression per SQLite timestamp) was half
+of the reading time. The values are the same as through the models.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -50,14 +55,37 @@ def _share(query: Any, part: tuple[int, int]) -> Any:
     return query.where(Ticket.id % parts == index) if parts > 1 else query
 
 
+def moment(value: Any) -> datetime:
+    """An aware UTC datetime from SQLite's text (stored in UTC) or PostgreSQL's timestamptz."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+def maybe_moment(value: Any) -> datetime | None:
+    return None if value is None else moment(value)
+
+
+def document(value: Any) -> Any:
+    """JSON from SQLite's text, or as asyncpg already decoded it."""
+    if value == "{}":
+        return {}  # most audit rows
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _raw(column: Any) -> Any:
+    return type_coerce(column, String)
+
+
 def _tickets_query(since: datetime) -> Any:
     t = Ticket
     return (
         select(
-            t.id, t.subject, t.body, t.status, t.priority, t.category, t.team, t.tags, t.kind,
-            t.locale, t.origin_platform, t.origin_channel, t.origin_thread, t.origin_message,
-            t.created_at, t.updated_at, t.first_response_at, t.resolved_at, t.waiting_since,
-            t.paused_seconds, t.reopen_count, t.callback_url,
+            t.id, t.subject, t.body, t.status, t.priority, t.category, t.team, _raw(t.tags),
+            t.kind, t.locale, t.origin_platform, t.origin_channel, t.origin_thread,
+            t.origin_message, _raw(t.created_at), _raw(t.updated_at), _raw(t.first_response_at),
+            _raw(t.resolved_at), _raw(t.waiting_since), t.paused_seconds, t.reopen_count,
+            t.callback_url,
             Requester.handle, Requester.name, Requester.locale, Organization.name,
             Organization.tier, Assignee.handle, Assignee.name, Assignee.locale,
         )
@@ -72,7 +100,7 @@ def _tickets_query(since: datetime) -> Any:
 def _events_query(since: datetime) -> Any:
     e = TicketEvent
     return (
-        select(e.ticket_id, e.at, e.kind, e.source, Actor.handle, e.data)
+        select(e.ticket_id, _raw(e.at), e.kind, e.source, Actor.handle, _raw(e.data))
         .join(Ticket, Ticket.id == e.ticket_id)
         .outerjoin(Actor, Actor.id == e.actor_id)
         .where(Ticket.created_at >= since)
@@ -85,16 +113,20 @@ def ticket_view(row: Sequence[Any]) -> TicketView:
     assignee = PersonView(row[27], row[28], row[29]) if row[27] is not None else None
     return TicketView(
         number=row[0], subject=row[1], body=row[2], status=row[3], priority=row[4],
-        category=row[5], team=row[6], tags=tuple(row[7] or ()), kind=row[8], locale=row[9],
-        requester=requester, assignee=assignee, origin_platform=row[10], origin_channel=row[11],
-        origin_thread=row[12], origin_message=row[13], created_at=row[14], updated_at=row[15],
-        first_response_at=row[16], resolved_at=row[17], waiting_since=row[18],
-        paused_seconds=row[19], reopen_count=row[20], callback_url=row[21],
+        category=row[5], team=row[6], tags=tuple(document(row[7]) or ()), kind=row[8],
+        locale=row[9], requester=requester, assignee=assignee, origin_platform=row[10],
+        origin_channel=row[11], origin_thread=row[12], origin_message=row[13],
+        created_at=moment(row[14]), updated_at=moment(row[15]),
+        first_response_at=maybe_moment(row[16]), resolved_at=maybe_moment(row[17]),
+        waiting_since=maybe_moment(row[18]), paused_seconds=row[19], reopen_count=row[20],
+        callback_url=row[21],
     )  # fmt: skip
 
 
 async def _rows(session: AsyncSession, query: Any) -> AsyncIterator[Sequence[Any]]:
-    result = await session.stream(query.execution_options(yield_per=PARTITION))
+    # Core on the session's connection: `session.stream` would run the ORM's row loading.
+    connection = await session.connection()
+    result = await connection.stream(query.execution_options(yield_per=PARTITION))
     async for partition in result.partitions():
         for row in partition:
             yield row
@@ -113,8 +145,9 @@ async def histories(
             mine: list[Recorded] = []
             while ahead is not None and ahead[0] <= ticket.number:
                 if ahead[0] == ticket.number:
+                    data = document(ahead[5]) or {}
                     mine.append(
-                        Recorded(ahead[1], ahead[2], ahead[3] or "", ahead[4], ahead[5] or {})
+                        Recorded(moment(ahead[1]), ahead[2], ahead[3] or "", ahead[4], data)
                     )
                 ahead = await anext(events, None)
             yield TicketHistory(ticket, tuple(mine))

@@ -87,14 +87,19 @@ def _md(text: str) -> str:
 
 # -- JSON --------------------------------------------------------------------------------------
 def to_data(report: Report) -> dict[str, Any]:
+    """Everything, for scripts; against the trail, what only a replay counts is `None`."""
     c = report.comparison
+    files = c.baseline_kind == "files"
     return {
         "since": c.since.isoformat(),
         "now": c.now.isoformat(),
         "baseline": {"kind": c.baseline_kind, "label": c.baseline_label},
         "tickets": c.candidate.tickets,
         "workflows": {
-            name: {"fired": c.candidate.fired[name], "was": c.baseline.fired[name]}
+            name: {
+                "fired": c.candidate.fired[name],
+                "was": c.baseline.fired[name] if files else None,
+            }
             for name in report.workflows
         },
         "changed": [
@@ -108,7 +113,10 @@ def to_data(report: Report) -> dict[str, Any]:
             }
             for d in c.changed
         ],
-        "effects": {"now": _totals(c.candidate), "was": _totals(c.baseline)},
+        "effects": {
+            "now": _totals(c.candidate),
+            "was": _totals(c.baseline) if files else {"p1_first_response": dict(c.baseline.p1)},
+        },
         "differs": c.differs,
         "fidelity": _fidelity(report.fidelity),
     }

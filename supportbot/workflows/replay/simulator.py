@@ -19,18 +19,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from supportbot.collab import clocks
 from supportbot.config import Config
 from supportbot.happenings import MAX_DEPTH, Happening
 from supportbot.people import People
+from supportbot.tickets.view import TicketView
 from supportbot.workflows.compose import always
 from supportbot.workflows.replay.facts import FactsBuilder
 from supportbot.workflows.replay.history import Recorded, TicketHistory
 from supportbot.workflows.replay.outcome import Outcome, first_response_verdict
-from supportbot.workflows.replay.sla import Deadlines
+from supportbot.workflows.replay.sla import Deadlines, SlaPlan
 from supportbot.workflows.replay.state import Directory, TicketState
 from supportbot.workflows.replay.step import StepSimulation
 from supportbot.workflows.replay.trail import apply
+from supportbot.workflows.replay.twin import Twin
 from supportbot.workflows.schema import Workflow, WorkflowSet
 from supportbot.workflows.simulation import StepRefusedError
 
@@ -66,6 +67,11 @@ class Simulator:
     def run(self, history: TicketHistory) -> Outcome:
         return TicketRun(self, history).run()
 
+    def run_with(self, twin: Twin, history: TicketHistory) -> tuple[Outcome, bool]:
+        """Replay, and say whether the twin's files would have done exactly the same."""
+        run = TicketRun(self, history, twin)
+        return run.run(), run.twin is not None
+
     def recorded(self, history: TicketHistory) -> Outcome:
         """What really happened: every recorded row applied, no workflow run."""
         state = TicketState.first(history, self.directory)
@@ -78,19 +84,17 @@ class Simulator:
 class TicketRun:
     """One ticket's replay: its state, what it came to, and its pending timers."""
 
-    def __init__(self, sim: Simulator, history: TicketHistory) -> None:
+    def __init__(self, sim: Simulator, history: TicketHistory, twin: Twin | None = None) -> None:
         self.sim = sim
         self.history = history
+        self.twin = twin  # None once the twin's files would have done something else
         self.state = TicketState.first(history, sim.directory)
         self.outcome = Outcome(history.number)
         self.timers: list[Due] = []
         self.seq = 0
         self.asked_csat = False
         self.kudos: set[tuple[str, str]] = set()  # (workflow, receiver)
-        self.sla_sent: set[tuple[str, str, int, int]] = set()
-        self.sla_plan = 0  # bumped by each plan_sla: timers of an older plan do nothing
-        self.sla_planned: list[clocks.Deadline] = []
-        self.sla_fired = False  # a timer of the current plan has run
+        self.sla = SlaPlan()
 
     def run(self) -> Outcome:
         for row in self.history.events:
@@ -129,6 +133,9 @@ class TicketRun:
             self._happen(pending.popleft(), at, pending)
 
     def _happen(self, happening: Happening, at: datetime, pending: deque[Happening]) -> None:
+        watch = self.twin is not None and happening.trigger in self.twin.differing
+        fired: list[Workflow] = []
+        states: list[TicketView] = []
         facts = None
         for wf in self.sim.workflows.for_trigger(happening.trigger):
             if wf.condition is not always:  # no `if:`: no facts to build
@@ -136,9 +143,16 @@ class TicketRun:
                     facts = self.sim.facts.build(happening, self.state.view(), at)
                 if not wf.condition(facts):
                     continue
+            if watch:
+                fired.append(wf)
+                states.append(self.state.view())
             self.outcome.fired[wf.name] += 1
             self.steps(wf, 0, happening, at, pending)
             facts = None  # the steps may have changed what the next workflow looks at
+        if watch and self.twin is not None:
+            states.append(self.state.view())
+            if not self.twin.agrees(happening, at, fired, states):
+                self.twin = None
 
     def steps(
         self,

@@ -9,6 +9,7 @@ when planned fires at once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,17 @@ if TYPE_CHECKING:
 
 Mark = tuple[str, str, int, int]
 MEMO_SIZE = 4096
+
+
+@dataclass(slots=True)
+class SlaPlan:
+    """One replayed ticket's clocks: the current plan and the notices already given."""
+
+    plan: int = 0  # bumped by each new plan: timers of an older plan do nothing
+    planned: list[clocks.Deadline] = field(default_factory=list)
+    revision: int = -1  # of the ticket state the plan was made from
+    fired: bool = False  # a timer of the current plan has run
+    sent: set[Mark] = field(default_factory=set)
 
 
 class Deadlines:
@@ -61,14 +73,18 @@ def mark(d: clocks.Deadline, ticket: TicketView) -> Mark:
 
 
 def plan(run: TicketRun, at: datetime) -> None:
+    sla = run.sla
+    if sla.plan and not sla.fired and sla.revision == run.state.revision:
+        return  # nothing changed since the last plan, whose timers all stand
     planned = deadlines(run)
-    if run.sla_plan and planned == run.sla_planned and not run.sla_fired:
-        return  # the last plan's timers, none fired yet, stand for exactly these deadlines
-    run.sla_plan += 1
-    run.sla_planned, run.sla_fired = planned, False
-    plan_id, view = run.sla_plan, run.state.view()
+    sla.revision = run.state.revision
+    if sla.plan and planned == sla.planned and not sla.fired:
+        return  # the last plan's timers stand for exactly these deadlines
+    sla.plan += 1
+    sla.planned, sla.fired = planned, False
+    plan_id, view = sla.plan, run.state.view()
     for d in planned:
-        if mark(d, view) not in run.sla_sent:
+        if mark(d, view) not in sla.sent:
             run.later(max(d.due, at), _timer(run, plan_id, d.clock, d.stage))
 
 
@@ -77,16 +93,16 @@ def _timer(run: TicketRun, plan_id: int, clock: str, stage: str) -> Callable[[da
 
 
 def fire(run: TicketRun, plan_id: int, clock: str, stage: str, moment: datetime) -> None:
-    if plan_id != run.sla_plan:
+    if plan_id != run.sla.plan:
         return  # a later plan cancelled this timer
-    run.sla_fired = True
+    run.sla.fired = True
     current = [d for d in deadlines(run) if (d.clock, d.stage) == (clock, stage)]
     if not current or current[0].due > moment:
         return  # stopped, paused or moved since
     d, view = current[0], run.state.view()
-    if mark(d, view) in run.sla_sent:
+    if mark(d, view) in run.sla.sent:
         return
-    run.sla_sent.add(mark(d, view))
+    run.sla.sent.add(mark(d, view))
     # The ticket's thread, plus the assignee's DM (warning) or the leads' channel (breach).
     extra = view.assignee is not None if stage == "warning" else bool(run.sim.config.leads_channel)
     run.outcome.messages += 1 + int(extra)

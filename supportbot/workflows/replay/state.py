@@ -92,6 +92,7 @@ class TicketState:
     reopen_count: int = 0
     pause_log: list[tuple[str, datetime]] = field(default_factory=list)  # SLA pause kinds
     open_handoffs: set[str] = field(default_factory=set)  # departments
+    revision: int = 0  # counts changes, so a plan can tell nothing moved since the last one
     _view: TicketView | None = None
 
     @classmethod
@@ -112,6 +113,7 @@ class TicketState:
 
     def changed(self) -> None:
         self._view = None
+        self.revision += 1
 
     def view(self) -> TicketView:
         if self._view is None:

@@ -10,18 +10,22 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from supportbot.clock import FrozenClock
 from supportbot.config import Config
-from supportbot.store.db import Database
+from supportbot.store.db import Database, open_database
 from supportbot.store.models import Ticket, TicketEvent
 from supportbot.workflows.replay import ReplayRequest, replay
 from supportbot.workflows.replay.job import Job, Partial, run_part
@@ -30,6 +34,7 @@ from supportbot.workflows.replay.render import to_data
 from supportbot.workflows.replay.sections import Report
 from supportbot.workflows.sandbox import build_sandbox
 
+from .. import conftest as shared
 from ..conftest import run_aside
 from .conftest import open_ticket
 from .replay_history import History, Snapshot, happen, record_snapshot, restore, write_files
@@ -307,3 +312,42 @@ async def test_neither_the_baseline_shortcut_nor_worker_processes_change_a_figur
     assert figures(shortcut) == figures(full) == figures(workers)
     assert figures(full)["changed"] != []
     assert sum(done) == 3 * 5  # every ticket reported done, also from the workers
+
+
+def test_the_command_line_prints_markdown_and_fails_on_change(
+    snapshot: Snapshot, tmp_path: Path, wf_dir: Path
+) -> None:
+    """The real command, as CI runs it (its clock is today's: `--since` reaches back to March)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+
+    async def prepare() -> None:
+        db = open_database(url)
+        await db.create_all()
+        await restore(db, snapshot)
+        await db.close()
+
+    run_aside(prepare())
+    write_files(wf_dir)
+    shutil.copytree(wf_dir, tmp_path / "live")
+    edit(wf_dir, *EXTRA_KEYWORDS)
+    config = {**shared.test_config_data(), "database_url": url, "workflows_dir": str(wf_dir)}
+    (tmp_path / "supportbot.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORTBOT_")}
+    command = [sys.executable, "-m", "supportbot", "workflows", "replay", "--config",
+               str(tmp_path / "supportbot.yaml"), "--since", "3650d"]  # fmt: skip
+
+    done = subprocess.run(
+        [*command, "--baseline", str(tmp_path / "live"), "--format", "markdown",
+         "--fail-on-change"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+
+    assert done.returncode == 3, done.stderr
+    assert f"| \\#{snapshot.history.unreachable} | priority | P3 | P1 |" in done.stdout
+    assert done.stderr == ""  # no progress bar when stderr is not a terminal
+    same = subprocess.run(
+        [*command, "--baseline", str(wf_dir), "--fail-on-change"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert same.returncode == 0, same.stderr
+    assert "No ticket would change." in same.stdout

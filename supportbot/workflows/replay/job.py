@@ -13,6 +13,8 @@ from pathlib import Path
 
 from supportbot.config import Config
 from supportbot.store.db import open_database
+from supportbot.templates import Catalog
+from supportbot.workflows.registry import default_registry
 from supportbot.workflows.replay import reader
 from supportbot.workflows.replay.fidelity import FidelityCheck, Timeline, content_key
 from supportbot.workflows.replay.loading import Loader
@@ -36,6 +38,7 @@ class Job:
     since: datetime
     now: datetime
     twin: bool = True  # skip replaying the baseline where it provably does the same
+    package: Catalog | None = None  # the package's templates, parsed once for every worker
 
 
 @dataclass(slots=True)
@@ -95,6 +98,9 @@ async def run_part(
 
 
 def _load(job: Job) -> Versions:
-    loader = Loader.for_config(job.config)
+    if job.package is None:
+        loader = Loader.for_config(job.config)
+    else:
+        loader = Loader(job.config, default_registry(), job.package)
     baseline = loader.load(job.baseline) if job.baseline is not None else None
     return loader.load(job.candidate), baseline

@@ -21,7 +21,7 @@ from tqdm import tqdm
 from supportbot.clock import SystemClock
 from supportbot.config import Config
 from supportbot.store.db import open_database
-from supportbot.templates import Templates
+from supportbot.templates import Catalog, Templates
 from supportbot.workflows.replay import baseline as baselines
 from supportbot.workflows.replay import reader
 from supportbot.workflows.replay.job import Job, Partial, Versions, run_part
@@ -58,7 +58,9 @@ async def replay(
             folder = await _baseline_folder(directory, request.baseline, Path(tmp))
             baseline = loader.load(folder) if folder is not None else None
             versions = (candidate, baseline)
-            report = await _replay(config, directory, folder, versions, request, words, err)
+            report = await _replay(
+                config, directory, folder, versions, request, words, err, loader.package
+            )
     except InvalidFilesError as exc:
         for problem in exc.problems:
             print(problem, file=err)
@@ -99,11 +101,13 @@ async def _replay(
     request: ReplayRequest,
     words: Words,
     err: TextIO,
+    package: Catalog,
 ) -> Report:
     if _missing_sqlite_file(config.database_url):
         raise _NoDatabaseError(config.database_url)
     now = request.now or SystemClock().now()
-    job = Job(config, directory, folder, request.baseline or "", now - request.since, now)
+    label, since = request.baseline or "", now - request.since
+    job = Job(config, directory, folder, label, since, now, package=package)
     total = await _count(config, job.since)
     jobs = _jobs(request.jobs, total)
     with tqdm(total=total, desc=words("progress"), unit=" tickets", file=err, disable=None,

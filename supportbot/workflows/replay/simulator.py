@@ -107,6 +107,7 @@ class TicketRun:
             if happening is not None:
                 self.turn(happening, row.at)
         self.run_timers(until=self.sim.now)
+        self.timers.clear()  # due after now; their closures hold this run (a reference cycle)
         self.outcome.fields = self.state.fields()
         self.outcome.p1_first_response = first_response_verdict(
             self.state, self.sim.config, self.sim.now

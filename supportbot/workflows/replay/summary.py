@@ -36,11 +36,11 @@ class Totals:
     def add(self, o: Outcome) -> None:
         self.tickets += 1
         self.fired.update(o.fired)
-        self.failed.update(o.failed)
-        self.unsimulated.update(o.unsimulated)
+        for mine, theirs in ((self.failed, o.failed), (self.unsimulated, o.unsimulated),
+                             (self.calls, o.calls), (self.asks, o.asks)):  # fmt: skip
+            if theirs:  # mostly empty: skip Counter.update's work
+                mine.update(theirs)
         self.messages += o.messages
-        self.calls.update(o.calls)
-        self.asks.update(o.asks)
         self.handoffs += o.handoffs
         self.approvals += o.approvals
         if o.p1_first_response is not None:

@@ -39,15 +39,16 @@ class Twin:
     ) -> bool:
         """Would the baseline fire workflows doing what `fired` did, in that order,
         `states[k]` being the ticket after the first k of them?"""
-        k = 0
+        k, facts = 0, None
         for wf in self.differing[happening.trigger]:
             if wf.condition is not always:
-                facts = self.facts.build(happening, states[k], at)
+                if facts is None:
+                    facts = self.facts.build(happening, states[k], at)
                 if not wf.condition(facts):
                     continue
             if k >= len(fired) or self._effects[id(fired[k])] != self._effects[id(wf)]:
                 return False
-            k += 1
+            k, facts = k + 1, None
         return k == len(fired)
 
 

@@ -27,7 +27,7 @@ from supportbot.workflows.compose import always
 from supportbot.workflows.replay.facts import FactsBuilder
 from supportbot.workflows.replay.history import Recorded, TicketHistory
 from supportbot.workflows.replay.outcome import Outcome, first_response_verdict
-from supportbot.workflows.replay.sla import Deadlines, SlaPlan
+from supportbot.workflows.replay.sla import Deadlines, SlaPlan, materialize
 from supportbot.workflows.replay.state import Directory, TicketState
 from supportbot.workflows.replay.step import StepSimulation
 from supportbot.workflows.replay.trail import apply
@@ -194,7 +194,10 @@ class TicketRun:
         heapq.heappush(self.timers, Due(at, self.seq, run))
 
     def run_timers(self, *, until: datetime) -> None:
-        while self.timers and self.timers[0].at <= until:
+        while True:
+            materialize(self, until)  # a plan's timers, once one of them could be due
+            if not self.timers or self.timers[0].at > until:
+                return
             due = heapq.heappop(self.timers)
             due.run(due.at)
 

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from supportbot.store.models import TicketThread
     from supportbot.tickets.view import TicketView
     from supportbot.workflows.context import ActionContext
+    from supportbot.workflows.simulation import Simulation
 
 FEATURE_GROUP = "supportbot.features"
 CORE = "core"
@@ -200,12 +201,21 @@ class Hooks:
 
     # -- workflows -------------------------------------------------------------------------------
     def action(
-        self, name: str, params: type[P], *, needs_ticket: bool = True, pauses: bool = False
+        self,
+        name: str,
+        params: type[P],
+        *,
+        needs_ticket: bool = True,
+        pauses: bool = False,
+        simulate: Callable[[Simulation, P], None] | None = None,
     ) -> Callable[[Callable[[ActionContext, P], Awaitable[None]]], Callable[..., Any]]:
         """A workflow action: `handler(ctx, params)`; `params` validates its `with:` block (and
-        becomes its JSON Schema and its reference)."""
+        becomes its JSON Schema and its reference). `simulate(sim, params)`: what it would do
+        to a ticket in a replay (`supportbot workflows replay`), purely in memory."""
         self._actions.add(name, self.owner, None)
-        return self.registry.action(name, params, needs_ticket=needs_ticket, pauses=pauses)
+        return self.registry.action(
+            name, params, needs_ticket=needs_ticket, pauses=pauses, simulate=simulate
+        )
 
     def condition(
         self, name: str, value_type: Any, doc: str = ""

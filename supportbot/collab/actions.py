@@ -16,12 +16,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from supportbot.collab.approvals import RequestApproval, request_approval
 from supportbot.collab.csat import CsatPollParams, OfferReopen, csat_poll, offer_reopen
-from supportbot.collab.handoffs import HandoffParams, HandoffThread, handoff, handoff_thread
+from supportbot.collab.handoffs import (
+    REQUESTED,
+    HandoffParams,
+    HandoffThread,
+    handoff,
+    handoff_thread,
+)
 from supportbot.collab.kudos import Shoutout, shoutout
 from supportbot.collab.sla import PlanSla, plan_sla
 from supportbot.config import PRIORITIES
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.registry import Registrar
+from supportbot.workflows.simulation import Simulation
 
 
 class RaisePriority(BaseModel):
@@ -43,13 +50,52 @@ async def raise_priority(ctx: ActionContext, p: RaisePriority) -> None:
         )
 
 
+# -- what each does in a replay (`supportbot workflows replay`) -------------------------------
+def simulate_raise_priority(sim: Simulation, p: RaisePriority) -> None:
+    current = sim.ticket.priority
+    index = max(PRIORITIES.index(current) - p.steps, 0)
+    if PRIORITIES[index] != current:
+        sim.set_priority(PRIORITIES[index])
+
+
+def simulate_handoff(sim: Simulation, p: HandoffParams) -> None:
+    data = sim.happening.data
+    department = p.department if p.department != REQUESTED else data.get("department")
+    if department:
+        sim.handoff(str(department), p.note or str(data.get("reason") or data.get("note") or ""))
+
+
+def simulate_csat_poll(sim: Simulation, p: CsatPollParams) -> None:
+    if sim.ticket.kind != "internal" or p.internal:
+        sim.would_ask("csat")
+
+
+def simulate_shoutout(sim: Simulation, p: Shoutout) -> None:
+    ticket = sim.ticket
+    if p.to == "assignee":
+        receiver = ticket.assignee.handle if ticket.assignee else None
+    else:
+        receiver = sim.happening.actor if p.to == "actor" else p.to
+    staff = ticket.assignee is not None if p.to == "assignee" else sim.people.is_staff(receiver)
+    if receiver is None or not staff:
+        return
+    if p.within_sla and not sim.resolved_within_sla():
+        return
+    if not sim.already_gave_kudos(receiver):
+        sim.give_kudos(receiver, p.points)
+
+
 def register(registry: Registrar) -> None:
     """Register the collaboration actions on a workflow registry."""
-    registry.action("request_approval", RequestApproval)(request_approval)
-    registry.action("raise_priority", RaisePriority)(raise_priority)
-    registry.action("handoff", HandoffParams)(handoff)
-    registry.action("handoff_thread", HandoffThread)(handoff_thread)
-    registry.action("plan_sla", PlanSla)(plan_sla)
-    registry.action("csat_poll", CsatPollParams)(csat_poll)
-    registry.action("offer_reopen", OfferReopen)(offer_reopen)
-    registry.action("shoutout", Shoutout, needs_ticket=False)(shoutout)
+    a = registry.action
+    a("request_approval", RequestApproval, simulate=lambda sim, p: sim.request_approval())(
+        request_approval
+    )
+    a("raise_priority", RaisePriority, simulate=simulate_raise_priority)(raise_priority)
+    a("handoff", HandoffParams, simulate=simulate_handoff)(handoff)
+    # The department's thread, and a note in the ticket's.
+    a("handoff_thread", HandoffThread, simulate=lambda sim, p: sim.post(2))(handoff_thread)
+    a("plan_sla", PlanSla, simulate=lambda sim, p: sim.plan_sla())(plan_sla)
+    a("csat_poll", CsatPollParams, simulate=simulate_csat_poll)(csat_poll)
+    a("offer_reopen", OfferReopen, simulate=lambda sim, p: sim.post())(offer_reopen)
+    a("shoutout", Shoutout, needs_ticket=False, simulate=simulate_shoutout)(shoutout)

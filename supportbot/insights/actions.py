@@ -104,7 +104,9 @@ def spike_count(value: int | Compare) -> Predicate:
 
 
 def register(registry: Registrar) -> None:
-    registry.action("post_report", PostReport, needs_ticket=False)(post_report)
+    registry.action(
+        "post_report", PostReport, needs_ticket=False, simulate=lambda sim, p: sim.post()
+    )(post_report)
     registry.condition(
         "spike.category",
         str | list[str],

@@ -50,8 +50,10 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     test.add_argument("paths", nargs="*", type=Path)
     test.set_defaults(handler=test_command, func=test_command)
 
-    replay = commands.add_parser("replay", help="what the current files would have done (dry)")
-    replay.add_argument("--since", default="30d", help="how far back, e.g. 7d (default 30d)")
+    replay = commands.add_parser(
+        "replay", help="what the working files would have done to past tickets (changes nothing)"
+    )
+    _replay_options(replay)
     replay.set_defaults(handler=replay_command, func=replay_command)
 
     for sub in (validate, schema, ref, test, replay):
@@ -178,8 +180,25 @@ def _scenario_files(paths: list[Path]) -> list[Path]:
     return found
 
 
+def _replay_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--since", default="30d", help="tickets created this far back (default 30d)")
+    p.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="compare with these files: a git ref (HEAD, main) or a folder "
+        "(default: with what really happened)",
+    )
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument(
+        "--fail-on-change", action="store_true", help="exit 3 when anything would differ (for CI)"
+    )
+    p.add_argument("--limit", type=int, default=100, help="tickets listed per section")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per CPU)")
+    p.add_argument("--locale", choices=("en", "ja"), default=None)
+
+
 def replay_command(args: argparse.Namespace) -> int:
-    from supportbot.workflows.replay import replay
+    from supportbot.workflows.replay import ReplayRequest, replay
 
     try:
         config = _config(args)
@@ -188,10 +207,20 @@ def replay_command(args: argparse.Namespace) -> int:
         _print_problems(exc.problems)
         return 2
     except ValueError as exc:
-        print(exc, file=sys.stderr)
+        print(f"--since: {exc}", file=sys.stderr)
         return 2
     require_workflows(config, _config_path(args))
-    return asyncio.run(replay(config, Path(config.workflows_dir), since, sys.stdout))
+    request = ReplayRequest(
+        since=since,
+        baseline=args.baseline,
+        format=args.format,
+        fail_on_change=args.fail_on_change,
+        locale=args.locale,
+        limit=max(args.limit, 0),
+        jobs=args.jobs,
+    )
+    directory = Path(config.workflows_dir)
+    return asyncio.run(replay(config, directory, request, sys.stdout, sys.stderr))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

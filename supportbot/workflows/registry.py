@@ -30,19 +30,28 @@ from pydantic import BaseModel, TypeAdapter
 if TYPE_CHECKING:
     from supportbot.workflows.context import ActionContext
     from supportbot.workflows.facts import Facts
+    from supportbot.workflows.simulation import Simulation
 
 log = logging.getLogger(__name__)
 P = TypeVar("P", bound=BaseModel)
 Predicate = Callable[["Facts"], bool]
 ActionHandler = Callable[["ActionContext", Any], Awaitable[None]]
 ConditionFactory = Callable[[Any], Predicate]
+# What the action would do to a replayed ticket, purely in memory (`workflows replay`).
+ActionSimulator = Callable[["Simulation", Any], None]
 
 
 class Registrar(Protocol):
     """Where actions and conditions are registered: a feature's `Hooks`, or a bare `Registry`."""
 
     def action(
-        self, name: str, params: type[P], *, needs_ticket: bool = True, pauses: bool = False
+        self,
+        name: str,
+        params: type[P],
+        *,
+        needs_ticket: bool = True,
+        pauses: bool = False,
+        simulate: Callable[[Simulation, P], None] | None = None,
     ) -> Callable[[Callable[[ActionContext, P], Awaitable[None]]], Callable[..., Any]]: ...
 
     def condition(
@@ -61,6 +70,7 @@ class ActionSpec:
     handler: ActionHandler
     needs_ticket: bool = True  # refused in workflows whose trigger carries no ticket
     pauses: bool = False  # the engine stops after it and resumes from a timer (`wait`)
+    simulate: ActionSimulator | None = None  # its effect in a replay; None: not simulated
 
     @property
     def doc(self) -> str:
@@ -88,14 +98,26 @@ class Registry:
         self._conditions: dict[str, ConditionSpec] = {}
 
     def action(
-        self, name: str, params: type[P], *, needs_ticket: bool = True, pauses: bool = False
+        self,
+        name: str,
+        params: type[P],
+        *,
+        needs_ticket: bool = True,
+        pauses: bool = False,
+        simulate: Callable[[Simulation, P], None] | None = None,
     ) -> Callable[[Callable[[ActionContext, P], Awaitable[None]]], Callable[..., Any]]:
-        """Decorator registering `handler(ctx, params)` as the action `name`."""
+        """Decorator registering `handler(ctx, params)` as the action `name`.
+
+        `simulate(sim, params)` says what the action would do to a ticket in a replay, purely
+        in memory (see `supportbot.workflows.simulation`); without it a replay counts the step
+        as not simulated.
+        """
 
         def add(handler: Callable[[ActionContext, P], Awaitable[None]]) -> Callable[..., Any]:
             if name in self._actions:
                 raise RegistryError(f"action {name!r} is registered twice")
-            self._actions[name] = ActionSpec(name, params, handler, needs_ticket, pauses)
+            spec = ActionSpec(name, params, handler, needs_ticket, pauses, simulate)
+            self._actions[name] = spec
             return handler
 
         return add

@@ -51,4 +51,6 @@ def happening_from_json(data: dict[str, Any]) -> Happening:
 
 
 def register(registry: Registrar) -> None:
-    registry.action("wait", Wait, needs_ticket=False, pauses=True)(wait)
+    registry.action(
+        "wait", Wait, needs_ticket=False, pauses=True, simulate=lambda sim, p: sim.pause(p.for_)
+    )(wait)

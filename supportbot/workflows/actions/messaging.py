@@ -15,6 +15,7 @@ from supportbot.tickets.view import TicketView
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.refs import ChannelName, Recipient, TemplateName
 from supportbot.workflows.registry import Registrar
+from supportbot.workflows.simulation import Simulation
 
 
 class Params(BaseModel):
@@ -138,7 +139,22 @@ def _pick_platform(ids: PlatformIds, preferred: str | None) -> str:
     return preferred if preferred is not None and preferred in ids else next(iter(ids))
 
 
+# -- what each would post in a replay ------------------------------------------------------------
+def simulate_notify(sim: Simulation, p: Notify) -> None:
+    kind = p.to.partition(":")[0]
+    if kind in ("department", "team") or p.to == "requester":
+        sim.post()
+        return
+    if p.to == "assignee":  # a replayed assignee may be "whoever round robin picks"
+        sim.post(1 if sim.ticket.assignee is not None else 0)
+        return
+    config = sim.config
+    handles = people_for(config, p.to, sim.ticket)
+    reachable = [h for h in handles if (person := config.person(h)) and person.identities]
+    sim.post(len(reachable))
+
+
 def register(registry: Registrar) -> None:
-    registry.action("reply", Reply)(reply)
-    registry.action("post", Post, needs_ticket=False)(post)
-    registry.action("notify", Notify, needs_ticket=False)(notify)
+    registry.action("reply", Reply, simulate=lambda sim, p: sim.post())(reply)
+    registry.action("post", Post, needs_ticket=False, simulate=lambda sim, p: sim.post())(post)
+    registry.action("notify", Notify, needs_ticket=False, simulate=simulate_notify)(notify)

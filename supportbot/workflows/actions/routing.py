@@ -15,6 +15,7 @@ from supportbot.tickets.states import OPEN
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.refs import TeamName
 from supportbot.workflows.registry import Registrar
+from supportbot.workflows.simulation import Simulation
 
 log = logging.getLogger(__name__)
 
@@ -96,5 +97,16 @@ async def least_open(session: AsyncSession, team: str, ids: list[int]) -> int:
     return min(ids, key=lambda i: (load.get(i, 0), ids.index(i)))
 
 
+def simulate_route(sim: Simulation, p: Route) -> None:
+    """As `route`, except that who round robin or least-open picks is left open (the cursor
+    and the queue lengths of that moment are not in the audit trail)."""
+    if sim.ticket.team != p.team:
+        sim.set_team(p.team)
+    if p.assign == "none" or sim.ticket.assignee is not None:
+        return
+    if sim.people.agents_of(p.team):
+        sim.assign_from(p.team, p.assign)
+
+
 def register(registry: Registrar) -> None:
-    registry.action("route", Route)(route)
+    registry.action("route", Route, simulate=simulate_route)(route)

@@ -8,6 +8,7 @@ from supportbot.config import Priority
 from supportbot.workflows.context import ActionContext
 from supportbot.workflows.refs import PersonName
 from supportbot.workflows.registry import Registrar
+from supportbot.workflows.simulation import Simulation
 
 
 class Params(BaseModel):
@@ -102,10 +103,22 @@ async def add_note(ctx: ActionContext, p: AddNote) -> None:
     )
 
 
+# -- what each does in a replay (`supportbot workflows replay`) -------------------------------
+def simulate_resolve(sim: Simulation, p: Resolve) -> None:
+    if p.note:
+        sim.add_note(p.note)
+    sim.resolve()
+
+
 def register(registry: Registrar) -> None:
-    registry.action("set_priority", SetPriority)(set_priority)
-    registry.action("set_category", SetCategory)(set_category)
-    registry.action("add_tags", AddTags)(add_tags)
-    registry.action("assign", Assign)(assign)
-    registry.action("resolve", Resolve)(resolve)
-    registry.action("add_note", AddNote)(add_note)
+    a = registry.action
+    a("set_priority", SetPriority, simulate=lambda sim, p: sim.set_priority(p.priority))(
+        set_priority
+    )
+    a("set_category", SetCategory, simulate=lambda sim, p: sim.set_category(p.category))(
+        set_category
+    )
+    a("add_tags", AddTags, simulate=lambda sim, p: sim.add_tags(p.tags))(add_tags)
+    a("assign", Assign, simulate=lambda sim, p: sim.assign(p.to))(assign)
+    a("resolve", Resolve, simulate=simulate_resolve)(resolve)
+    a("add_note", AddNote, simulate=lambda sim, p: sim.add_note(p.text))(add_note)

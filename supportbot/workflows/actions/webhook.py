@@ -94,4 +94,6 @@ class WebhookDeliverer:
 
 
 def register(registry: Registrar) -> None:
-    registry.action("call_webhook", CallWebhook, needs_ticket=False)(call_webhook)
+    registry.action(
+        "call_webhook", CallWebhook, needs_ticket=False, simulate=lambda s, p: s.would_call(p.url)
+    )(call_webhook)

@@ -81,7 +81,7 @@ class Person(Base):
 
     __tablename__ = "people"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    handle: Mapped[str] = mapped_column(String(100), unique=True)  # config id, or platform:user
+    handle: Mapped[str] = mapped_column(String(400), unique=True)  # config id, or platform:user
     name: Mapped[str] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(10), default="en")
     email: Mapped[str | None] = mapped_column(String(320))
@@ -98,7 +98,7 @@ class Identity(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     platform: Mapped[str] = mapped_column(String(30))
-    external_id: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str] = mapped_column(String(400))
 
 
 class Membership(Base):

@@ -247,7 +247,10 @@ class Timer(Base):
     """Something that must happen later. Claimed with SELECT … FOR UPDATE SKIP LOCKED."""
 
     __tablename__ = "timers"
-    __table_args__ = (Index("ix_timers_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_timers_due", "status", "due_at"),
+        Index("ix_timers_ticket", "ticket_id", "status"),  # a ticket's clocks are replanned
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     kind: Mapped[str] = mapped_column(String(50))
     key: Mapped[str | None] = mapped_column(String(200), unique=True)  # idempotence / cancel

@@ -1,8 +1,11 @@
-"""wider person handles
+"""wider person handles, an index on a ticket's timers
 
 A person's handle is `platform:user` for people not in the config: a Teams user id is about
 90 characters (`29:1…`), an e-mail address up to 254, so 100 was too short (PostgreSQL refuses
 the INSERT; SQLite does not check lengths). The platform ids in `identities` widen with it.
+
+And an index on a ticket's timers: every change of priority or status replans the ticket's
+SLA clocks (`UPDATE timers … WHERE ticket_id = …`), which scanned the whole table.
 
 Revision ID: 0005
 Revises: 0004
@@ -37,10 +40,12 @@ def upgrade() -> None:
     with op.batch_alter_table("identities") as batch:
         batch.alter_column("external_id", type_=sa.String(400), existing_type=sa.String(200),
                            existing_nullable=False)  # fmt: skip
+    op.create_index("ix_timers_ticket", "timers", ["ticket_id", "status"])
 
 
 def downgrade() -> None:
     _refuse_cascades()
+    op.drop_index("ix_timers_ticket", table_name="timers")
     with op.batch_alter_table("identities") as batch:
         batch.alter_column("external_id", type_=sa.String(200), existing_type=sa.String(400),
                            existing_nullable=False)  # fmt: skip

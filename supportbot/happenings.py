@@ -8,6 +8,7 @@ are delivered once the turn is over.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
@@ -59,6 +60,17 @@ class StepBrokeError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class Settling:
+    """A workflow step's work that depends only on where the turn ends (`Turn.settle`)."""
+
+    workflow: str
+    step: int
+    action: str
+    happening: Happening
+    work: Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
 class Happening:
     """Something that happened to the desk, named as a workflow trigger."""
 
@@ -85,6 +97,7 @@ class Turn:
     # Workflow steps a first run of this turn broke (workflow, step) -> error: skipped now.
     broken: dict[tuple[str, int], str] = field(default_factory=dict)
     units: TurnSessions | None = None  # the turn's transaction, when it runs in one
+    settling: dict[Hashable, Settling] = field(default_factory=dict)
 
     @property
     def tainted(self) -> BaseException | None:
@@ -108,3 +121,10 @@ class Turn:
 
     def touch(self, ticket_id: int) -> None:
         self.touched.add(ticket_id)
+
+    def settle(self, key: Hashable, settling: Settling) -> None:
+        """Run `settling` once all of the turn's happenings have run, before its cards and its
+        commit. A later call with the same key replaces an earlier one: work that depends only
+        on the final state (a ticket's SLA plan) runs once however many workflows asked."""
+        self.settling.pop(key, None)
+        self.settling[key] = settling

@@ -40,8 +40,14 @@ class PlanSla(BaseModel):
 
 
 async def plan_sla(ctx: ActionContext, p: PlanSla) -> None:
-    desk = ctx.desk
-    await replan(desk, await ctx.ticket())
+    """Planned once per turn, from the state the turn leaves: a new ticket is created, triaged
+    and routed in one turn, and each of those asks for a plan."""
+    desk, number = ctx.desk, ctx.ticket_id
+
+    async def plan() -> None:
+        await replan(desk, await desk.tickets.get(number))
+
+    ctx.settle(("plan_sla", number), plan, action="plan_sla")
 
 
 async def deadlines_of(desk: Desk, ticket: TicketView) -> list[clocks.Deadline]:

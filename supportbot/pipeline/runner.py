@@ -328,11 +328,15 @@ class Pipeline:
         self, s: AsyncSession, desk: Desk, turn: Turn, batch: str
     ) -> tuple[list[Entry], list[tuple[Happening, TicketView]]]:
         """Workflows, cards, the outbox: everything after the handler, in the transaction."""
-        while turn.pending:
-            happening = turn.pending.popleft()
-            turn.handled.append(happening)
+        while turn.pending or turn.settling:
+            while turn.pending:
+                happening = turn.pending.popleft()
+                turn.handled.append(happening)
+                if desk.engine is not None:
+                    await desk.engine.run(happening, turn, desk)
             if desk.engine is not None:
-                await desk.engine.run(happening, turn, desk)
+                await desk.engine.settle(turn, desk)  # may queue happenings: run those too
+            turn.settling.clear()
         await self._cards(desk, turn)
         if turn.tainted is not None:
             raise TurnTaintedError(str(turn.tainted)) from turn.tainted

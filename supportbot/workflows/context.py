@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from supportbot.desk import Desk
-from supportbot.happenings import Happening, Turn
+from supportbot.happenings import Happening, Settling, Turn
 from supportbot.intents import Intent
 from supportbot.templates import Templates
 from supportbot.tickets.base import TicketChange
@@ -51,6 +52,11 @@ class ActionContext:
 
     def emit(self, intent: Intent) -> None:
         self.turn.emit(intent)
+
+    def settle(self, key: Hashable, work: Callable[[], Awaitable[None]], *, action: str) -> None:
+        """Do `work` once the turn's happenings have all run (`Turn.settle`); a failure is this
+        step's, as if it had failed now."""
+        self.turn.settle(key, Settling(self.workflow, self.step, action, self.happening, work))
 
     def render(self, template: str, ticket: TicketView | None, *, locale: str | None = None) -> str:
         """Render a catalog template: in `locale`, else the ticket's (the requester's) language."""

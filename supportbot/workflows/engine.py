@@ -15,7 +15,7 @@ from typing import Any
 
 from supportbot.desk import Desk
 from supportbot.errors import TicketNotFoundError
-from supportbot.happenings import Happening, StepBrokeError, Turn
+from supportbot.happenings import Happening, Settling, StepBrokeError, Turn
 from supportbot.plugins import Hooks
 from supportbot.scheduler import DueTimer
 from supportbot.tickets.view import TicketView
@@ -131,6 +131,32 @@ class WorkflowEngine:
             if wf.condition(facts):
                 await self._steps(on, wf, 0, happening, turn)
                 facts = None  # the steps changed the ticket the next one looks at (in memory)
+
+    async def settle(self, turn: Turn, desk: Desk | None = None) -> None:
+        """The work steps left for the end of the turn (`ActionContext.settle`), each once."""
+        on = desk or self.desk
+        while turn.settling:
+            key = next(iter(turn.settling))
+            job = turn.settling.pop(key)
+            broke = turn.broken.get((job.workflow, job.step))
+            if broke is not None:  # a first run of this turn broke it half-way through a write
+                await self._settling_failed(on, job, broke)
+                continue
+            try:
+                await job.work()
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                if turn.tainted is not None:
+                    raise StepBrokeError(job.workflow, job.step, error) from exc
+                await self._settling_failed(on, job, error)
+
+    async def _settling_failed(self, desk: Desk, job: Settling, error: str) -> None:
+        wf = self.workflows.get(job.workflow)
+        if wf is None:  # reloaded away meanwhile: the log is all there is
+            log.warning("workflow %s step %d (%s) failed: %s", job.workflow, job.step,
+                        job.action, error)  # fmt: skip
+            return
+        await self._failed(desk, wf, job.step, job.action, job.happening, error)
 
     async def _ticket(self, desk: Desk, ticket_id: int | None) -> TicketView | None:
         if ticket_id is None:

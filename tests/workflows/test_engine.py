@@ -4,6 +4,7 @@ messages out, failures audited, loops bounded."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from supportbot.happenings import MAX_DEPTH, TRIGGERS, Happening
 from supportbot.intents import PostMessage, PostToTicket, SendDirect
-from supportbot.store.models import TicketEvent
+from supportbot.store.models import TicketEvent, Timer
 from supportbot.workflows.engine import StepRecord
 from supportbot.workflows.sandbox import Sandbox
 
@@ -323,3 +324,44 @@ async def test_disabled_workflows_do_not_run(write: Write, sandbox: MakeSandbox)
     t = await open_ticket(sb, "hello")
     assert (await sb.desk.tickets.get(t.number)).tags == ()
     assert sb.engine.workflows.get("w") is not None
+
+
+async def test_a_tickets_sla_is_planned_once_per_turn_from_where_the_turn_ends(
+    write: Write, sandbox: MakeSandbox
+) -> None:
+    """Created, then raised to P1 by triage: both ask for a plan; the turn plans once, for P1,
+    so no timer is planned and cancelled again within it."""
+    write("a.yaml", one_workflow("ticket.created", "[{action: plan_sla}]", name="start"))
+    raise_it = "[{action: set_priority, with: {priority: P1}}]"
+    write("b.yaml", one_workflow("ticket.created", raise_it, name="triage"))
+    write("c.yaml", one_workflow("ticket.priority_changed", "[{action: plan_sla}]", name="again"))
+    sb = await sandbox()
+    number = (await open_ticket(sb, "the site is down")).number
+    async with sb.desk.db.sessions() as s:
+        query = select(Timer.status, Timer.payload).where(Timer.ticket_id == number)
+        rows = (await s.execute(query)).all()
+    assert rows and {status for status, _ in rows} == {"pending"}
+    ticket = await sb.desk.tickets.get(number)
+    target = sb.desk.config.sla.target("P1", ticket.requester.tier)
+    assert target is not None and target.first_response is not None
+    first = min(datetime.fromisoformat(p["due"]) for _, p in rows if p["clock"] == "first_response")
+    assert first <= ticket.created_at + target.first_response  # P1's clock, not P3's
+
+
+async def test_a_failure_in_work_left_for_the_end_of_the_turn_is_that_steps(
+    write: Write, sandbox: MakeSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_: object) -> None:
+        raise RuntimeError("no clock today")
+
+    monkeypatch.setattr("supportbot.collab.sla.replan", broken)
+    steps = "[{action: add_note, with: {text: hi}}, {action: plan_sla}]"
+    write("a.yaml", one_workflow("ticket.created", steps, name="sla"))
+    sb = await sandbox()
+    number = (await open_ticket(sb, "hello")).number
+    failed = await events(sb, number, "workflow.failed")
+    assert [(f.data["workflow"], f.data["step"], f.data["action"]) for f in failed] == [
+        ("sla", 1, "plan_sla")
+    ]
+    assert "no clock today" in failed[0].data["error"]
+    assert [e.source for e in await events(sb, number, "note")] == ["workflow:sla"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -145,8 +146,17 @@ def _serve(args: argparse.Namespace) -> int:
     config = read_config(args)
     require_workflows(config, config_path(args), allow_none=args.without_workflows)
     app = create_app(config, os.environ, migrate=True)
+    app.on_startup.append(_freeze_what_lasts)  # after the desk's own start-up work
     web.run_app(app, host=args.host, port=args.port, print=_announce(args))
     return 0
+
+
+async def _freeze_what_lasts(_app: object) -> None:
+    """Move everything alive after start-up (modules, SQLAlchemy's mappers, templates, the
+    config) out of the garbage collector's sight. A full collection over them took 150 ms on
+    the development machine, and every acknowledgement waiting in the loop paid for it."""
+    gc.collect()
+    gc.freeze()
 
 
 def _announce(args: argparse.Namespace) -> Callable[[str], None]:

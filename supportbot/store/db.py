@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from supportbot.store import inline_sqlite
+from supportbot.store.checkpoints import WAL_LIMIT, Checkpoints
 from supportbot.store.models import Base
 
 READ_ONLY = "supportbot.read_only"  # in `Session.info` of sessions that see committed rows only
@@ -129,6 +130,7 @@ class Database:
     urgent: SessionFactory  # short writes that go first (SQLite); the same as `sessions` else
     read_engine: AsyncEngine | None = None  # SQLite: the readers' own pool
     gate: WriterGate | None = None
+    checkpoints: Checkpoints | None = None  # SQLite on a file: WAL checkpoints off the loop
 
     @property
     def is_sqlite(self) -> bool:
@@ -158,6 +160,8 @@ class Database:
         await self.engine.dispose()
         if self.read_engine is not None:
             await self.read_engine.dispose()
+        if self.checkpoints is not None:
+            await self.checkpoints.close()
 
 
 def open_database(url: str, *, echo: bool = False) -> Database:
@@ -174,14 +178,17 @@ def open_database(url: str, *, echo: bool = False) -> Database:
 def _open_sqlite(url: str, echo: bool) -> Database:
     single = {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0}
     path = make_url(url).database or ""
+    on_file = path not in ("", ":memory:") and not path.startswith("file::memory:")
+    checkpoints = Checkpoints(path) if on_file else None
+    committed = checkpoints.committed if checkpoints else None
     engine = create_async_engine(
-        url, echo=echo, async_creator=inline_sqlite.creator(path), **single
+        url, echo=echo, async_creator=inline_sqlite.creator(path, committed=committed), **single
     )
     reader = create_async_engine(
         url, echo=echo, connect_args={"timeout": 30}, poolclass=AsyncAdaptedQueuePool,
         pool_size=4, max_overflow=4,
     )  # fmt: skip
-    _configure_sqlite(engine, begin="BEGIN IMMEDIATE")
+    _configure_sqlite(engine, begin="BEGIN IMMEDIATE", checkpoints=checkpoints is not None)
     _configure_sqlite(reader, begin="BEGIN", query_only=True)
     gate = WriterGate()
     maker = async_sessionmaker(engine, expire_on_commit=False)
@@ -194,13 +201,17 @@ def _open_sqlite(url: str, echo: bool) -> Database:
         GatedSessions(maker, gate, urgent=True),
         read_engine=reader,
         gate=gate,
+        checkpoints=checkpoints,
     )
 
 
-def _configure_sqlite(engine: AsyncEngine, *, begin: str, query_only: bool = False) -> None:
+def _configure_sqlite(
+    engine: AsyncEngine, *, begin: str, query_only: bool = False, checkpoints: bool = False
+) -> None:
     """WAL (readers beside the writer), `synchronous=NORMAL` (durable across a crash of the
     process, the usual WAL setting), foreign keys on, and our own BEGIN: the writer's is
-    IMMEDIATE so a transaction never fails half-way to upgrade its lock."""
+    IMMEDIATE so a transaction never fails half-way to upgrade its lock. With `checkpoints`,
+    the connection leaves WAL checkpoints to `Checkpoints` (never inside its commits)."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -212,6 +223,9 @@ def _configure_sqlite(engine: AsyncEngine, *, begin: str, query_only: bool = Fal
         cursor.execute("PRAGMA busy_timeout=30000")
         if query_only:
             cursor.execute("PRAGMA query_only=ON")
+        if checkpoints:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
+            cursor.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -9,8 +9,8 @@ a lock (the writer gate queues writers in the event loop), so the direct call re
 microseconds. This module is an aiosqlite-shaped connection whose coroutines do the work
 inline, handed to SQLAlchemy's aiosqlite dialect through `async_creator`.
 
-Readers keep aiosqlite (a long report query must not hold the loop); so do checkpoints,
-which `Database.checkpoint` runs from a reader so the writer never pays for the fsync.
+Readers keep aiosqlite (a long report query must not hold the loop). Checkpoints, which
+fsync, run in a worker thread too (`checkpoints.Checkpoints`), told of every commit here.
 """
 
 from __future__ import annotations
@@ -90,9 +90,12 @@ class _Immediately:
 class InlineSQLite:
     """The parts of `aiosqlite.Connection` that SQLAlchemy's aiosqlite dialect calls."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, committed: Callable[[], None] | None = None
+    ) -> None:
         self._connection: sqlite3.Connection | None = connection
         self._tx = _Immediately(connection)
+        self._committed = committed
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -108,6 +111,8 @@ class InlineSQLite:
 
     async def commit(self) -> None:
         self._conn.commit()
+        if self._committed is not None:
+            self._committed()
 
     async def rollback(self) -> None:
         self._conn.rollback()
@@ -157,11 +162,15 @@ class _CursorOpening:
         await self._cursor.close()
 
 
-def creator(path: str, *, timeout: float = 30.0) -> Callable[[], Awaitable[InlineSQLite]]:
-    """An `async_creator` for `create_async_engine("sqlite+aiosqlite:///…")`."""
+def creator(
+    path: str, *, timeout: float = 30.0, committed: Callable[[], None] | None = None
+) -> Callable[[], Awaitable[InlineSQLite]]:
+    """An `async_creator` for `create_async_engine("sqlite+aiosqlite:///…")`; `committed` is
+    called after each commit."""
 
     async def connect() -> InlineSQLite:
         # Only the event loop's thread ever uses it; SQLAlchemy's pool may close it elsewhere.
-        return InlineSQLite(sqlite3.connect(path, timeout=timeout, check_same_thread=False))
+        raw = sqlite3.connect(path, timeout=timeout, check_same_thread=False)
+        return InlineSQLite(raw, committed)
 
     return connect

@@ -46,6 +46,6 @@ def attach(desk: Desk) -> None:
     try:
         settings = TrackerSettings.from_env(desk.env)
     except SettingsError as exc:
-        log.warning("tracker: %s; no issues can be opened until it is", exc)
+        log.info("tracker: %s; no issues can be opened until it is", exc)
         settings = exc
     desk.hooks.deliverer(SERVICE, TrackerDeliverer(settings, desk.timers, desk.clock))

@@ -102,3 +102,18 @@ class MockTracker:
             if phrase and phrase.group(1) in issue["body"]
         ]
         return web.json_response({"total_count": len(found), "items": found})
+
+
+def main() -> None:
+    """`python tests/mock_tracker.py [PORT] [TOKEN]`: a tracker to try the plug-in by hand."""
+    import sys
+
+    port, token = int(sys.argv[1]) if len(sys.argv) > 1 else 8099, "dev-token"
+    token = sys.argv[2] if len(sys.argv) > 2 else token
+    tracker = MockTracker(token=token, repositories={"acme/app"})
+    print(f"mock tracker: http://127.0.0.1:{port} (token {token}, project acme/app)", flush=True)
+    web.run_app(tracker.app(), host="127.0.0.1", port=port, print=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -104,3 +104,19 @@ async def test_support_tracker_is_for_staff_and_takes_only_a_ticket(
     assert wrong.refusal is not None and "/support tracker #number" in wrong.refusal.text
     missing = await h.command("ben", "tracker #999")
     assert missing.refusal is not None and "999" in missing.refusal.text
+
+
+async def test_mentioning_the_bot_runs_the_command_too_in_the_channel_and_the_tickets_thread(
+    desk: StartDesk, tracker: MockTracker
+) -> None:
+    h = await desk()
+    number = await outage(h)
+    await h.run_timers()
+    asked = await h.say("support", "ben", f"tracker #{number}", mention=True)
+    assert asked.created == ()  # a command, not a new internal ticket
+    assert "acme/app#1" in to_plain(answer_to(h, "ben").message.text)
+    card = h.card_ref(number)
+    await h.reply(
+        "support", card.message_id, "aiko", "tracker", mention=True
+    )  # `#` from the thread
+    assert answer_to(h, "aiko").message.title == f"#{number} のトラッカー課題"

@@ -26,6 +26,8 @@ import pytest
 from supportbot.cli import main
 from supportbot.plugins import FEATURE_GROUP, discover_features
 
+from .test_layout import direct_ticket_writes, python_files, sdk_imports, ticket_writes
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "supportbot-tracker"
 DEMO = EXAMPLE / "demo" / "supportbot.yaml"
@@ -129,3 +131,14 @@ def test_this_process_sees_only_the_built_in_features() -> None:
         "supportbot-tracker is installed in this environment, or an in-tree build left "
         f"{EXAMPLE.name}/*.egg-info behind: pip uninstall supportbot-tracker, or delete it"
     )
+
+
+def test_the_house_rules_hold_for_the_example() -> None:
+    """No platform SDK, no write to a ticket table (it goes through the ticket service)."""
+    found = [
+        str(finding)
+        for path, tree in python_files("examples/supportbot-tracker/supportbot_tracker")
+        for rule in (sdk_imports, ticket_writes, direct_ticket_writes)
+        for finding in rule(path, tree)
+    ]
+    assert found == []

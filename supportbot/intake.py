@@ -227,7 +227,7 @@ class IntakeAdapter:
         payload = {
             "ticket": ticket.number,
             "status": ticket.status,
-            "text": markup.to_plain(intent.message.text),
+            "text": markup.to_plain(intent.message.text, self._desk.people.display_name),
         }
         key = await self._key_name(ticket.number)
         try:

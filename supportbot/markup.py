@@ -15,6 +15,7 @@ Syntax (a deliberately small subset):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _SPECIAL = re.compile(r"([\\*\[\]()`<>])")
@@ -116,8 +117,10 @@ def _add_plain(spans: list[Span], text: str) -> None:
         spans.append(Plain(text))
 
 
-def to_plain(markup: str) -> str:
-    """The markup as plain text (for notifications, logs and fallbacks)."""
+def to_plain(markup: str, name: Callable[[str], str] | None = None) -> str:
+    """The markup as plain text (for notifications, logs and fallbacks). With `name`, a
+    person's mention shows as `@` and what `name` gives for the handle (for readers outside
+    the desk, who must not see internal handles); without, as `@handle`."""
     out: list[str] = []
     for span in parse(markup):
         match span:
@@ -125,6 +128,8 @@ def to_plain(markup: str) -> str:
                 out.append(text)
             case Link(label, url):
                 out.append(f"{label} ({url})")
+            case Mention("person", ref) if name is not None:
+                out.append(f"@{name(ref)}")
             case Mention(_, ref):
                 out.append(f"@{ref}")
     return "".join(out)

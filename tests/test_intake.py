@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
+from supportbot import markup
 from supportbot.config import Config, IntakeCallbacks, IntakeKey, load_config
 from supportbot.desk import Desk
 from supportbot.happenings import Turn
@@ -122,7 +123,8 @@ async def test_public_replies_reach_the_callback_even_after_an_outage(
     desk = client.app[DESK]
 
     async def reply(_desk: Desk, turn: Turn) -> None:  # what an agent's `reply` sends
-        turn.emit(PostToTicket(1, Message(text="We refunded order 7"), audience="requester"))
+        said = f"We refunded order 7. {markup.mention('ben')} will follow up."
+        turn.emit(PostToTicket(1, Message(text=said), audience="requester"))
 
     await desk.pipeline.run(reply, source="test")
     async with desk.db.sessions() as s:  # the reply met the outage: kept, not lost
@@ -135,7 +137,7 @@ async def test_public_replies_reach_the_callback_even_after_an_outage(
     assert await desk.courier.retry_due() == 1
     await asyncio.sleep(0)
     assert len(received) == 1 and received[0]["ticket"] == 1
-    assert received[0]["text"] == "We refunded order 7"
+    assert received[0]["text"] == "We refunded order 7. @Ben Carter will follow up."  # no handle
 
 
 async def test_metrics_count_what_the_desk_did(client: Client) -> None:

@@ -9,10 +9,13 @@ only test that sees the package the way users get it, so it runs in CI like the 
 from __future__ import annotations
 
 import os
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -60,20 +63,48 @@ def test_the_wheels_run_the_demo_and_a_new_desk_from_an_empty_directory(tmp_path
 
 def _demo_answers(supportbot: str, cwd: Path, env: dict[str, str]) -> None:
     port = free_port()
-    demo = subprocess.Popen([supportbot, "demo", "--port", str(port)], cwd=cwd, env=env,
+    argv = [supportbot, "demo", "--port", str(port)]
+    demo = subprocess.Popen(argv, cwd=cwd, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(x) for x in demo.stdout or ()])
+    reader.start()
+    seen: list[str] = []
     try:
         deadline = time.monotonic() + 90
-        while True:
-            assert demo.poll() is None, demo.communicate()[0].decode()
+        link = ""
+        while not link:  # the printed link carries the playground's access token
+            assert time.monotonic() < deadline, "the demo printed no link within 90 s:\n" + "".join(
+                seen
+            )
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/playground", timeout=2) as r:
+                seen.append(lines.get(timeout=1))
+            except queue.Empty:
+                assert demo.poll() is None, "".join(seen)
+                continue
+            if seen[-1].startswith("Playground: "):
+                link = seen[-1].removeprefix("Playground: ").strip()
+        assert link.startswith(f"http://127.0.0.1:{port}/playground")
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        while True:  # the token becomes a cookie by a redirect, as in a browser
+            assert demo.poll() is None, "".join(seen)
+            try:
+                with browser.open(link, timeout=2) as r:
                     assert r.status == 200 and b"supportbot" in r.read()
                     break
             except OSError:
                 assert time.monotonic() < deadline, "the demo did not answer within 90 s"
                 time.sleep(0.3)
+        bare = f"http://127.0.0.1:{port}/playground"  # without the token: refused
+        try:
+            urllib.request.urlopen(bare, timeout=2)
+            raise AssertionError("the playground answered without its token")
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 403
+            refused.close()
     finally:
         demo.terminate()
-        out = demo.communicate(timeout=30)[0].decode()
-    assert f"Playground: http://127.0.0.1:{port}/playground" in out
+        demo.wait(timeout=30)
+        reader.join(timeout=30)
+        if demo.stdout:
+            demo.stdout.close()

@@ -81,7 +81,7 @@ class Person(Base):
 
     __tablename__ = "people"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    handle: Mapped[str] = mapped_column(String(100), unique=True)  # config id, or platform:user
+    handle: Mapped[str] = mapped_column(String(400), unique=True)  # config id, or platform:user
     name: Mapped[str] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(10), default="en")
     email: Mapped[str | None] = mapped_column(String(320))
@@ -98,7 +98,7 @@ class Identity(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     platform: Mapped[str] = mapped_column(String(30))
-    external_id: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str] = mapped_column(String(400))
 
 
 class Membership(Base):
@@ -247,7 +247,10 @@ class Timer(Base):
     """Something that must happen later. Claimed with SELECT … FOR UPDATE SKIP LOCKED."""
 
     __tablename__ = "timers"
-    __table_args__ = (Index("ix_timers_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_timers_due", "status", "due_at"),
+        Index("ix_timers_ticket", "ticket_id", "status"),  # a ticket's clocks are replanned
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     kind: Mapped[str] = mapped_column(String(50))
     key: Mapped[str | None] = mapped_column(String(200), unique=True)  # idempotence / cancel

@@ -115,3 +115,34 @@ def test_there_is_one_head() -> None:
 
 def _run(url: str, fn: Any) -> Any:
     return asyncio.run(_on(url, fn))
+
+
+async def test_widening_person_handles_keeps_people_and_what_points_at_them(db_url: str) -> None:
+    """0005 copies `people` on SQLite: every person, identity and ticket survives, and a Teams
+    handle longer than the old 100 characters then fits."""
+    await upgrade(db_url, "0004")
+
+    def fill(conn: Connection) -> None:
+        conn.execute(text("INSERT INTO people (id, handle, name, locale, is_staff, created_at) "
+                          "VALUES (7, 'aiko', 'Aiko', 'ja', true, CURRENT_TIMESTAMP)"))  # fmt: skip
+        conn.execute(text("INSERT INTO identities (person_id, platform, external_id) "
+                          "VALUES (7, 'slack', 'U0AIKO')"))  # fmt: skip
+        conn.commit()
+
+    await _on(db_url, fill)
+    await upgrade(db_url)
+    long_handle = "teams:29:1" + "x" * 120
+
+    def check(conn: Connection) -> tuple[Any, ...]:
+        insert = text("INSERT INTO people (handle, name, locale, is_staff, created_at) "
+                      "VALUES (:h, 'Long', 'en', false, CURRENT_TIMESTAMP)")  # fmt: skip
+        conn.execute(insert, {"h": long_handle})
+        return (
+            conn.execute(text("SELECT handle FROM people WHERE id = 7")).scalar(),
+            conn.execute(text("SELECT external_id FROM identities WHERE person_id = 7")).scalar(),
+            conn.execute(
+                text("SELECT count(*) FROM people WHERE handle = :h"), {"h": long_handle}
+            ).scalar(),
+        )
+
+    assert await _on(db_url, check) == ("aiko", "U0AIKO", 1)

@@ -138,3 +138,21 @@ async def test_a_retried_activity_is_handled_once(desk: TeamsDesk) -> None:
     await desk.post(payload("message_personal"))
     await desk.post(payload("message_personal"))
     assert len(desk.service.created()) == 1
+
+
+async def test_a_command_in_a_thread_that_is_no_tickets_is_answered_in_that_thread(
+    desk: TeamsDesk,
+) -> None:
+    """Issue #12, dead end 2: `@SupportBot show 1` in a support-channel thread that belongs to no
+    ticket is answered where it was asked."""
+    await open_ticket(desk)
+    before = len(desk.service.posts())
+    other = "1763800400111"  # an ordinary conversation in the support channel
+    await desk.say_in_thread(other, YUI, "show 1", activity_id="1763800400222")
+    answers = desk.service.posts()[before:]
+    assert [a.conversation for a in answers] == [f"{SUPPORT};messageid={other}"]
+    assert card_texts(card_of(answers[0]))[0].startswith("#1")
+    # a customer's mention there is no command: nothing is answered, no ticket is opened
+    await desk.say_in_thread(other, "29:1Stranger", "show 1", activity_id="1763800400333")
+    assert desk.service.posts()[before + 1 :] == []
+    assert len(desk.service.created()) == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from supportbot.clock import FrozenClock
+from supportbot.collab import clocks
 from supportbot.tickets import TicketService
 
 
@@ -88,3 +89,23 @@ async def test_unclaiming_a_waiting_ticket_keeps_the_pause(
     released = await tickets.unclaim(ticket_id=ticket, actor="ben", source="slack")
 
     assert released.ticket.paused_seconds == 7200
+
+
+async def test_a_reply_that_waits_on_the_customer_pauses_the_sla_deadlines_too(
+    tickets: TicketService, clock: FrozenClock, ticket: int, customer: str
+) -> None:
+    """The SLA clocks read pauses from the audit: the reply that asks the customer writes a
+    `waiting` row of its own, as `/support wait` does."""
+    start = clock.now()
+    await tickets.claim(ticket_id=ticket, actor="ben", source="slack")
+    await tickets.record_reply(
+        ticket_id=ticket, text="Which URL?", actor="ben", source="slack", wait_for_customer=True
+    )
+    clock.advance(timedelta(minutes=10))
+    await tickets.record_customer_message(
+        ticket_id=ticket, text="/invoices", actor=customer, source="slack"
+    )
+    rows = await tickets.history(ticket, clocks.PAUSE_KINDS)
+    assert clocks.pauses((r.kind, r.at) for r in rows) == [(start, start + timedelta(minutes=10))]
+    created = await tickets.history(ticket, ["created"])
+    assert {"priority", "team", "tags"} <= set(created[0].data)

@@ -24,6 +24,8 @@ lint: $(STAMP)
 	MYPYPATH=adapters/slack $(BIN)/mypy --strict adapters/slack/supportbot_slack
 	MYPYPATH=adapters/teams $(BIN)/mypy --strict adapters/teams/supportbot_teams
 	MYPYPATH=adapters/email $(BIN)/mypy --strict adapters/email/supportbot_email
+	MYPYPATH=examples/supportbot-tracker:examples/supportbot-tracker/tests $(BIN)/mypy --strict \
+	  examples/supportbot-tracker/supportbot_tracker examples/supportbot-tracker/tests
 
 test: lint
 	$(BIN)/python -m tests.browser_setup

@@ -9,7 +9,7 @@ registers its hooks, then attaches to the built desk. A desk runs with whichever
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from supportbot import handlers
@@ -38,9 +38,10 @@ def build_desk(
     workflows_dir: Path | None = None,
     features: Sequence[Feature] | None = None,
     db: Database | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Desk:
     """A desk for `config`; on `db` when given (else its `database_url`), with `features`
-    (default: every installed one)."""
+    (default: every installed one); `env` is what features read their settings from."""
     clock = clock or SystemClock()
     db = db or open_database(config.database_url)
     hooks = load_hooks(
@@ -75,6 +76,7 @@ def build_desk(
         adapters=adapters,
         hooks=hooks,
         workflows_dir=folder,
+        env=dict(env or {}),
     )
     desk.pipeline = Pipeline(desk, handlers.dispatch, workers=config.pipeline.workers)
     attach(hooks, desk)

@@ -10,7 +10,7 @@ transaction (`bound`). As the `EventSink` adapters call, it hands events to the 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -91,6 +91,8 @@ class Desk:
     engine: Engine | None = None
     metrics: DeskMetrics | None = None
     pipeline: Pipeline | None = None
+    # The environment the server was given: features read their settings (URLs, tokens) here.
+    env: Mapping[str, str] = field(default_factory=dict)
 
     # -- the EventSink -----------------------------------------------------------------------
     async def accept(self, event: AnyEvent) -> Receipt:

@@ -37,7 +37,7 @@ def create_app(
     poll_interval: float = 1.0,
 ) -> web.Application:
     """Build the whole server. `migrate=False` creates tables from the models (tests)."""
-    desk = build_desk(config, clock=clock, workflows_dir=workflows_dir)
+    desk = build_desk(config, clock=clock, workflows_dir=workflows_dir, env=env)
     app = web.Application(middlewares=[body_limits.limit_bodies()])  # 413, before reading
     app[DESK] = desk
     ctx = AdapterContext(

@@ -171,6 +171,7 @@ class DeskHarness:
         workflows_dir: Path | None = None,
         features: Sequence[Feature] | None = None,
         database_url: str | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> AsyncIterator[DeskHarness]:
         from datetime import UTC, datetime
 
@@ -193,6 +194,7 @@ class DeskHarness:
             clock=frozen,
             workflows_dir=workflows_dir or tmp_path / "wf",
             features=features,
+            env=env,
         )
         chat = MemoryAdapter()
         desk.adapters[chat.platform] = chat

@@ -26,9 +26,13 @@ DEPARTMENT_PREFIXES = ("dept:", "部署:", "部署：")
 TICKET_REACTIONS = ("ticket", "admission_tickets", "🎫")
 
 
-def _is_command(text: str) -> bool:
+def _is_command(ctx: TurnContext, text: str) -> bool:
+    """`claim 42`, or a command a feature registered (`@bot tracker 42` is a command too)."""
     words = text.strip().split()
-    return bool(words) and words[0].lower() in grammar.NAMES
+    if not words:
+        return False
+    name = words[0].lower()
+    return name in grammar.NAMES or name in ctx.desk.hooks.commands.entries
 
 
 async def on_message(ctx: TurnContext, ev: MessageReceived) -> None:
@@ -37,7 +41,7 @@ async def on_message(ctx: TurnContext, ev: MessageReceived) -> None:
     handle = await ctx.person()
     if (
         (ev.mentions_bot or ev.conversation.is_direct)
-        and _is_command(ev.text)
+        and _is_command(ctx, ev.text)
         and desk.people.is_staff(handle)
     ):
         from supportbot.handlers.commands import run_text
@@ -151,7 +155,8 @@ async def on_thread_reply(ctx: TurnContext, ev: ThreadReplyReceived) -> None:
     thread = ev.conversation.thread_id or ""
     link = await desk.tickets.find_link(ev.platform, ev.conversation.channel_id, thread)
     if link is None:
-        if ev.mentions_bot and _is_command(ev.text) and desk.people.is_staff(await ctx.person()):
+        asked = ev.mentions_bot and _is_command(ctx, ev.text)
+        if asked and desk.people.is_staff(await ctx.person()):
             from supportbot.handlers.commands import run_text
 
             ctx.answer_in = ev.conversation  # not a ticket's thread: answer where it was asked
@@ -175,7 +180,7 @@ async def _in_card_thread(
 ) -> None:
     desk = ctx.desk
     text = ev.text.strip()
-    if ev.mentions_bot and _is_command(text):
+    if ev.mentions_bot and _is_command(ctx, text):
         from supportbot.handlers.commands import run_text
 
         await run_text(ctx, text, thread_ticket=ticket.number)

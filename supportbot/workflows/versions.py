@@ -104,7 +104,9 @@ class Versions:
         result = load_workflows([self.directory], registry=self.registry, refs=refs)
         if problems:
             return LoadResult(None, (*problems, *result.problems)), self.templates
-        return result, Templates.from_folders(self.directory / "templates")
+        # The features' catalogs too (a plug-in's templates), then the admin's, which override.
+        folders = (*self.desk.hooks.template_folders, self.directory / "templates")
+        return result, Templates.from_folders(*folders)
 
     async def watch(self, interval: float) -> None:
         """Poll the files' modification times; reload when they change. Runs until cancelled."""

@@ -162,12 +162,18 @@ async def run_scenario(
             noon = datetime.combine(DEFAULT_DAY, time(12), tzinfo=config.business_hours.zone)
             clock = FrozenClock((scenario.now or noon).astimezone(UTC))
             sandbox = await build_sandbox(config, db, clock, directory, features=features)
+            # A test calls nobody: a `call_webhook` or a plug-in's tracker stays an intent
+            sandbox.desk.courier.deliverers = _nobody
             steps: list[StepRecord] = []
             sandbox.engine.observe(steps.append)
             number = await _play(sandbox, scenario, clock)
             return await _check(sandbox, scenario.expect, steps, number)
         finally:
             await db.close()
+
+
+def _nobody(_service: str) -> None:
+    return None
 
 
 async def _play(sandbox: Sandbox, scenario: Scenario, clock: FrozenClock) -> int | None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiohttp import web
 
 from supportbot.config import load_config
 from supportbot.workflows import cli
@@ -79,3 +81,35 @@ def test_cli_test_command(
     assert cli.main(["test", str(SCENARIOS[0])]) == 0
     out = capsys.readouterr().out
     assert "0 failed" in out and "ok " in out
+
+
+async def test_a_scenario_calls_no_outside_service(tmp_path: Path, aiohttp_server: Any) -> None:
+    """`supportbot workflows test` is safe to run anywhere: a workflow's `call_webhook` (or a
+    plug-in's deliverer) stays an intent and never reaches the service."""
+    seen: list[str] = []
+
+    async def receive(request: web.Request) -> web.Response:
+        seen.append(await request.text())
+        return web.json_response({})
+
+    app = web.Application()
+    app.router.add_post("/hook", receive)
+    server = await aiohttp_server(app, host="127.0.0.1")
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    (folder / "hook.yaml").write_text(
+        "version: 1\nworkflows:\n  - name: tell-the-crm\n    trigger: ticket.created\n"
+        f"    steps: [{{action: call_webhook, with: {{url: '{server.make_url('/hook')}',"
+        " body: {n: '{{ ticket.number }}'}}}]\n",
+        encoding="utf-8",
+    )
+    story = tmp_path / "story.yaml"
+    story.write_text(
+        "version: 1\nscenarios:\n  - name: the hook runs\n    ticket: {user: U1, text: hello}\n"
+        "    expect: {workflows: [tell-the-crm]}\n",
+        encoding="utf-8",
+    )
+    config = load_config(REPO / "config" / "supportbot.yaml", {})
+    [result], problems = await run_files([story], config, folder)
+    assert problems == [] and result.ok, result.failures
+    assert seen == []

@@ -20,7 +20,7 @@ from pathlib import Path
 from supportbot.config import Config, ConfigError, load_config, locate_config
 from supportbot.durations import parse_duration
 from supportbot.formats import count
-from supportbot.plugins import installed_registry
+from supportbot.plugins import discover_features, installed_registry, load_hooks
 from supportbot.usage import UsageError
 from supportbot.workflows.jsonschema import scenario_schema, workflow_schema
 from supportbot.workflows.loader import LoadResult, load_workflows, references_for
@@ -101,8 +101,9 @@ def require_workflows(config: Config, source: Path | None, *, allow_none: bool =
 
 def _load(config: Config, paths: list[Path]) -> LoadResult:
     folder = paths[0] if paths[0].is_dir() else paths[0].parent
-    refs, problems = references_for(config, folder)
-    result = load_workflows(paths, registry=installed_registry(), refs=refs)
+    hooks = load_hooks(discover_features())
+    refs, problems = references_for(config, folder, hooks.template_folders)
+    result = load_workflows(paths, registry=hooks.registry, refs=refs)
     return LoadResult(None, (*problems, *result.problems)) if problems else result
 
 

@@ -70,10 +70,14 @@ def workflow_files(paths: Iterable[Path]) -> list[Path]:
     return sorted(found, key=lambda p: (p.name, str(p)))
 
 
-def references_for(config: Config, workflows_dir: Path) -> tuple[References, list[Problem]]:
-    """What names workflows may use: the config, plus the package's and the admin's templates."""
+def references_for(
+    config: Config, workflows_dir: Path, features: Sequence[Path] = ()
+) -> tuple[References, list[Problem]]:
+    """What names workflows may use: the config, plus the package's, the features' (`features`:
+    their template folders) and the admin's templates."""
+    folders = dict.fromkeys([PACKAGE_TEMPLATES, *features, workflows_dir / "templates"])
     try:
-        catalog = load_catalog([PACKAGE_TEMPLATES, workflows_dir / "templates"])
+        catalog = load_catalog(list(folders))
     except ProblemsError as exc:
         return References(config, frozenset()), list(exc.problems)
     return References(config, frozenset(catalog.names())), []

@@ -100,7 +100,8 @@ class Versions:
         if not self.directory.is_dir():  # no workflows folder: a desk without workflows
             log.info("no workflows folder at %s; no workflows run", self.directory)
             return LoadResult(WorkflowSet.of((), {}, "none"), ()), self.templates
-        refs, problems = references_for(self.desk.config, self.directory)
+        features = self.desk.hooks.template_folders
+        refs, problems = references_for(self.desk.config, self.directory, features)
         result = load_workflows([self.directory], registry=self.registry, refs=refs)
         if problems:
             return LoadResult(None, (*problems, *result.problems)), self.templates

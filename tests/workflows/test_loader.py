@@ -240,3 +240,26 @@ def test_reference_command_lists_every_trigger_condition_and_action(
         assert f"`{name}`" in out
     assert "- `for` (`duration`, required): how long" in out
     assert "| `priority` | `P1/P2/P3/P4 or list of P1/P2/P3/P4` |" in out
+
+
+def test_a_features_templates_are_names_a_workflow_may_use(
+    write: Callable[[str, str], Path], wf_dir: Path, config: Config, tmp_path: Path
+) -> None:
+    """A plug-in's template folder (`hooks.templates`) counts for `template:` fields."""
+    feature = tmp_path / "feature-templates"
+    feature.mkdir()
+    (feature / "tracker.en.yaml").write_text('tracker.opened: "Issue opened"\n', encoding="utf-8")
+    (feature / "tracker.ja.yaml").write_text('tracker.opened: "起票しました"\n', encoding="utf-8")
+    write(
+        "t.yaml",
+        "version: 1\nworkflows:\n  - name: a\n    trigger: ticket.created\n"
+        "    steps: [{action: reply, with: {template: tracker.opened}}]\n",
+    )
+    without, problems = references_for(config, wf_dir)
+    assert problems == []
+    refused = load_workflows([wf_dir], registry=installed_registry(), refs=without)
+    assert any("tracker.opened" in m for m in messages(refused))
+    with_it, problems = references_for(config, wf_dir, [feature])
+    assert problems == []
+    loaded = load_workflows([wf_dir], registry=installed_registry(), refs=with_it)
+    assert messages(loaded) == []

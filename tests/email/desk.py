@@ -29,6 +29,14 @@ def mail_desk_config(tmp_path: Path, **overrides: Any) -> Config:
         {"platform": "slack", "channel": "C0ACMESHARED", "organization": "acme"},
         {"platform": "email", "channel": SUPPORT},
     ]
+    # Open around the clock, every day: the business-hours acknowledgement is what these tests
+    # read, and it must not depend on when the suite runs.
+    always_open = {
+        "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        "start": "00:00",
+        "end": "00:00",
+    }
+    overrides.setdefault("business_hours", always_open)
     return desk_config(tmp_path, intake_channels=intake, **overrides)
 
 

@@ -178,7 +178,7 @@ async def resolve_or_offer(ctx: TurnContext, step: str, number: int) -> TicketCh
 
 
 def resolve_refusal(views: Views, exc: IllegalTransitionError, locale: str) -> Message:
-    """"#12 has an open hand-off …": what to type, and the two buttons that do it."""
+    """ "#12 has an open hand-off …": what to type, and the two buttons that do it."""
     n = str(exc.values["number"])
     anyway = views.t("error.resolve.button.anyway", locale)
     close = views.t("error.resolve.button.close_handoffs", locale)

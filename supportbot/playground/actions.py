@@ -141,9 +141,7 @@ class Actions:
     async def _message_row(self, payload: Mapping[str, Any], persona: Persona) -> StoredMessage:
         row = await self.adapter.store.get(_int(payload.get("message")))
         if row is None or row.kind != "message" or not row.shown_to(persona.id):
-            raise ActionError(
-                "that message is not there any more", "playground.error.message_gone"
-            )
+            raise ActionError("that message is not there any more", "playground.error.message_gone")
         return row
 
     async def _button(

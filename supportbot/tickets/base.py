@@ -247,7 +247,10 @@ class ServiceBase:
         if self.config.team(team) is None:
             known = ", ".join(t.name for t in self.config.teams)
             raise InvalidValueError(
-                f"unknown team {team!r}; teams: {known}", "error.unknown_team", team=team, known=known
+                f"unknown team {team!r}; teams: {known}",
+                "error.unknown_team",
+                team=team,
+                known=known,
             )
 
     @staticmethod

@@ -27,7 +27,9 @@ class EscalationSteps(ServiceBase):
     ) -> TicketChange:
         self._require_staff(actor, "escalate")
         if not reason.strip():
-            raise InvalidValueError("an escalation needs a reason", "error.escalation.reason_missing")
+            raise InvalidValueError(
+                "an escalation needs a reason", "error.escalation.reason_missing"
+            )
         if department and self.config.department(department) is None:
             known = ", ".join(d.name for d in self.config.departments)
             raise InvalidValueError(
@@ -77,7 +79,8 @@ class EscalationSteps(ServiceBase):
     ) -> TicketChange:
         if not approve and not note.strip():
             raise InvalidValueError(
-                "a denial needs a reason the agent can read", "error.escalation.denial_reason_missing"
+                "a denial needs a reason the agent can read",
+                "error.escalation.denial_reason_missing",
             )
         try:
             return await self._decide(escalation_id, actor, approve, source, note)

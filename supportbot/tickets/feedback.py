@@ -43,7 +43,9 @@ class FeedbackSteps(ServiceBase):
             t = await self._lock(s, ticket_id)  # polls of one ticket queue here
             if await s.scalar(select(CsatPoll.id).where(CsatPoll.ticket_id == t.id)):
                 raise IllegalTransitionError(
-                    f"#{ticket_id} was already polled", "error.csat.already_polled", number=ticket_id
+                    f"#{ticket_id} was already polled",
+                    "error.csat.already_polled",
+                    number=ticket_id,
                 )
             poll = CsatPoll(
                 ticket_id=t.id,

@@ -68,8 +68,9 @@ async def test_accept_and_done_update_the_card_and_thank_the_department(
         assert [b.action for b in accepted[-1].message.buttons] == ["handoff.done"]
         assert any("accepted the hand-off" in t for t in texts(posts(h, channel="support")))
 
-        await h.command("aiko", f"resolve {number}")  # an open hand-off: the core warns first (aiko reads Japanese)
-        assert "engineering への依頼がまだ残っています" in h.chat.ephemerals("aiko")[-1].message.text
+        await h.command("aiko", f"resolve {number}")  # an open hand-off: the core warns first
+        warning = h.chat.ephemerals("aiko")[-1].message.text  # aiko reads Japanese
+        assert "engineering への依頼がまだ残っています" in warning
         assert (await h.desk.tickets.get(number)).is_open
 
         h.chat.clear()

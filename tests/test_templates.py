@@ -17,7 +17,7 @@ def test_a_refusal_reads_naturally_in_japanese_and_english() -> None:
                                    status="resolved")  # fmt: skip
     values = {"message": str(error), "values": error.values}
     assert templates.render(error.template, "ja", **values) == (
-        "#3 は現在「解決済み」のため、この操作はできません。"
+        "#3 は現在「解決済み」のため、担当できません。"
     )
     assert templates.render(error.template, "en", **values).endswith(
         "cannot claim #3: it is resolved"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from supportbot.commands import closest
 from supportbot.errors import (
     IllegalTransitionError,
     InvalidValueError,
@@ -36,6 +37,7 @@ class EscalationSteps(ServiceBase):
                 f"unknown department {department!r}; departments: {known}",
                 "error.unknown_department",
                 department=department,
+                suggestion=closest(department, (d.name for d in self.config.departments)),
                 known=known,
             )
         async with self.sessions.begin() as s:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from supportbot.commands import closest
 from supportbot.errors import (
     IllegalTransitionError,
     InvalidValueError,
@@ -33,6 +34,7 @@ class HandoffSteps(ServiceBase):
                 f"unknown department {department!r}; departments: {known or 'none configured'}",
                 "error.unknown_department",
                 department=department,
+                suggestion=closest(department, (d.name for d in self.config.departments)),
                 known=known,
             )
         async with self.sessions.begin() as s:

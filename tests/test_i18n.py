@@ -44,6 +44,8 @@ REFUSALS = {
     "CommandError",
     "ActionError",
 }
+# A button, input or option: its label is the second argument (the first is a name or action).
+LABELLED = {"Button", "TextInput", "SelectInput", "Option"}
 # Values every template may use besides the raise site's own: the English text (fallbacks of
 # sites that name no template) and a command's syntax (usage errors).
 GIVEN = {"message", "usage"}
@@ -101,6 +103,10 @@ def _scan(sources: Iterable[tuple[str, ast.Module]] = ()) -> tuple[list[Site], l
                 for field in ("text", "title"):
                     if _literal(keywords.get(field)):
                         problems.append(f"{where}: Message({field}=…) is English in Python")
+            elif name in LABELLED and (
+                _literal(keywords.get("label")) or (len(node.args) > 1 and _literal(node.args[1]))
+            ):
+                problems.append(f"{where}: {name}(…) has an English label in Python")
             elif name == "escape" and node.args and _literal(node.args[0]):
                 problems.append(f"{where}: markup.escape(…) of English in Python")
             elif name in ("note", "t", "render") and _literal(keywords.get("message")):
@@ -135,9 +141,11 @@ def test_the_scan_finds_english_written_in_python() -> None:
         "    raise InvalidValueError('a note needs some text')\n"
         "    raise InvalidValueError('a note needs some text', 'error.note.empty')\n"
         "    ctx.tell(Message(text=views.t('done', 'ja')))\n"
+        "    return SelectInput('priority', 'Priority', options)\n"
+        "    return Button('ticket.claim', views.t('card.button.claim', 'ja'), '4')\n"
     )
     sites, problems = _scan([("planted.py", planted)])
-    assert sorted(int(p.split(":")[1]) for p in problems) == [2, 3, 4, 5, 6]
+    assert sorted(int(p.split(":")[1]) for p in problems) == [2, 3, 4, 5, 6, 9]
     assert [s.template for s in sites] == ["error.note.empty"]
 
 

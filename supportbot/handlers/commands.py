@@ -199,8 +199,8 @@ async def close_handoffs(
     `every`): `handoff 12 done [department]` and the *Close hand-off and resolve* button."""
     tickets = ctx.desk.tickets
     await ctx.ticket(number)  # there is no ticket #999: say so, not "no open hand-off"
-    open_ones = [h for h in await tickets.open_handoffs(number)
-                 if not department or h.department == department]  # fmt: skip
+    handoffs = sorted(await tickets.open_handoffs(number), key=lambda h: h.id)
+    open_ones = [h for h in handoffs if not department or h.department == department]
     if not open_ones:
         raise InvalidValueError(
             f"#{number} has no open hand-off" + (f" to {department}" if department else ""),
@@ -218,7 +218,7 @@ async def close_handoffs(
             first=open_ones[0].department,
         )
     who = await ctx.person()
-    for h in sorted(open_ones, key=lambda h: h.id):
+    for h in open_ones:
         ctx.apply(await tickets.close_handoff(handoff_id=h.id, actor=who, source=ctx.platform))
 
 

@@ -62,6 +62,10 @@ class Outbound:
 
     async def _thread(self, to: ConversationRef) -> MailThread:
         thread = await self.threads.get(to.thread_id) if to.thread_id else None
+        if thread is None and to.thread_id:
+            thread = await self.threads.handed_over(to.channel_id, to.thread_id)
+            if thread is not None:
+                await self.threads.save(thread)
         if thread is None:
             raise DeliveryError(
                 f"no mail thread {to.thread_id!r} at {to.channel_id}: mail goes to a customer's "
@@ -72,11 +76,18 @@ class Outbound:
 
     async def _in_thread(self, thread: MailThread, message: Message) -> MessageRef:
         number = await self.threads.ticket_of(thread)
-        message_id = ids.normalize(ids.new_message_id(self.settings.domain))
+        opening = not thread.references  # we open this thread (a chat moved to mail)
+        message_id = (
+            thread.root if opening else ids.normalize(ids.new_message_id(self.settings.domain))
+        )
         how = Addressing(
             sender=(self.settings.from_name, thread.address),
             to=(thread.name, thread.customer),
-            subject=ids.reply_subject(thread.subject, number),
+            subject=(
+                ids.first_subject(thread.subject, number)
+                if opening
+                else ids.reply_subject(thread.subject, number)
+            ),
             message_id=message_id,
             in_reply_to=thread.last_inbound,
             references=thread.references,

@@ -23,10 +23,13 @@ SLACK_SUPPORT = "C0SUPPORT"
 REPO_WORKFLOWS = Path(__file__).parents[2] / "workflows"
 
 
-def mail_desk_config(tmp_path: Path, **overrides: Any) -> Config:
+def mail_desk_config(
+    tmp_path: Path, workflows: tuple[str, ...] = ("10-triage.yaml",), **overrides: Any
+) -> Config:
     folder = tmp_path / "workflows"
     folder.mkdir(exist_ok=True)
-    shutil.copy(REPO_WORKFLOWS / "10-triage.yaml", folder / "10-triage.yaml")  # it acknowledges
+    for name in workflows:  # 10-triage acknowledges; 60-csat polls after resolution
+        shutil.copy(REPO_WORKFLOWS / name, folder / name)
     intake = [
         {"platform": "slack", "channel": "C0ACMESHARED", "organization": "acme"},
         {"platform": "email", "channel": SUPPORT},

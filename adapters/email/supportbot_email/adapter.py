@@ -10,7 +10,9 @@ from __future__ import annotations
 from supportbot.adapter import Capabilities, Delivery, Directory, EventSink
 from supportbot.events import AnyEvent, MessageRef
 from supportbot.intents import Intent
+from supportbot.store.db import SessionFactory
 from supportbot_email.attachments import AttachmentStore
+from supportbot_email.csat import CsatLinks
 from supportbot_email.inbound import Inbound, Texts
 from supportbot_email.outbound import Outbound
 from supportbot_email.relay import Relay
@@ -41,6 +43,7 @@ class EmailAdapter:
         directory: Directory,
         threads: ThreadStore,
         texts: Texts,
+        sessions: SessionFactory,
         dns: DnsLookup | None = None,
     ) -> None:
         self.settings = settings
@@ -59,6 +62,7 @@ class EmailAdapter:
             relay=Relay(settings.relay),
             directory=directory,
             texts=texts,
+            links=CsatLinks(settings, sessions, texts),
         )
         self.listener = SmtpListener(SmtpHandler(self.inbound, settings), settings)
 

@@ -24,6 +24,7 @@ from supportbot.intents import (
 from supportbot.messages import Message
 from supportbot_email import ids
 from supportbot_email.compose import HUMAN_KINDS, Addressing, body_text, compose
+from supportbot_email.csat import CsatLinks
 from supportbot_email.inbound import Texts
 from supportbot_email.relay import Relay
 from supportbot_email.settings import PLATFORM, EmailSettings
@@ -39,7 +40,9 @@ class Outbound:
         relay: Relay,
         directory: Directory,
         texts: Texts,
+        links: CsatLinks,
     ) -> None:
+        self.links = links
         self.settings = settings
         self.threads = threads
         self.relay = relay
@@ -101,7 +104,8 @@ class Outbound:
             if number is not None
             else ""
         )
-        await self._deliver(body_text(message, self.directory, footer), how, message)
+        links = await self.links.lines(message, thread, number)
+        await self._deliver(body_text(message, self.directory, footer, links), how, message)
         await self.threads.sent(thread, message_id)
         return MessageRef(PLATFORM, thread.address, message_id, thread.root)
 

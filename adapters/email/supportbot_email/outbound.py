@@ -26,7 +26,7 @@ from supportbot_email import ids
 from supportbot_email.compose import HUMAN_KINDS, Addressing, body_text, compose
 from supportbot_email.csat import CsatLinks
 from supportbot_email.inbound import Texts
-from supportbot_email.relay import Relay
+from supportbot_email.relay import MailSender
 from supportbot_email.settings import PLATFORM, EmailSettings
 from supportbot_email.threads import MailThread, ThreadStore
 
@@ -37,7 +37,7 @@ class Outbound:
         *,
         settings: EmailSettings,
         threads: ThreadStore,
-        relay: Relay,
+        relay: MailSender,
         directory: Directory,
         texts: Texts,
         links: CsatLinks,

@@ -56,6 +56,10 @@ class EmailPlugin:
             locale=ctx.config.locale,
         )
         ctx.app.router.add_get(CSAT_PATH, csat)
+        if adapter.mailroom is not None:  # the playground's mail view reads and writes here
+            from supportbot.playground.mail import MAILROOM
+
+            ctx.app[MAILROOM] = adapter.mailroom
         return adapter
 
 

@@ -18,6 +18,7 @@ from supportbot.config import Config
 PLATFORM = "email"
 INBOUND_PATH = "/api/email/inbound"
 DEFAULT_LISTEN = "127.0.0.1:2525"
+PLAYGROUND = "playground"  # EMAIL_RELAY=playground: mail stays in the playground's mail view
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_ATTACHMENTS = 10
 DEFAULT_LINK_DAYS = 14
@@ -128,6 +129,8 @@ def _relay(env: Mapping[str, str]) -> RelaySettings:
             "EMAIL_ADDRESS is set but EMAIL_RELAY is not: set it to the SMTP relay that sends "
             "the desk's mail, as host:port (e.g. smtp.example.com:587)"
         )
+    if raw.lower() == PLAYGROUND:
+        return RelaySettings(host=PLAYGROUND, port=0, security="none")
     host, port = _host_port(raw, "EMAIL_RELAY", default_port=587)
     security = env.get("EMAIL_RELAY_SECURITY", "starttls").strip().lower()
     if security not in ("starttls", "tls", "none"):

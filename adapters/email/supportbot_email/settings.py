@@ -17,6 +17,7 @@ from supportbot.config import Config
 
 PLATFORM = "email"
 INBOUND_PATH = "/api/email/inbound"
+BOUNCED = "email.bounced"  # the event a bounce of our mail becomes (`feature.on_bounce`)
 DEFAULT_LISTEN = "127.0.0.1:2525"
 PLAYGROUND = "playground"  # EMAIL_RELAY=playground: mail stays in the playground's mail view
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024

@@ -103,6 +103,16 @@ class ThreadStore:
                 return await self.get(data["thread"])
         return None
 
+    async def find_sent(self, message_ids: Sequence[str]) -> MailThread | None:
+        """The thread of the first of `message_ids` that is a mail we sent."""
+        keys = [f"sent:{m}" for m in message_ids]
+        found = await self._get(keys)
+        for key in keys:
+            root = found.get(key, {}).get("thread")
+            if isinstance(root, str):
+                return await self.get(root)
+        return None
+
     async def ticket_of(self, thread: MailThread) -> int | None:
         async with self.sessions() as session:
             return await session.scalar(

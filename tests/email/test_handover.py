@@ -116,3 +116,15 @@ async def test_a_customer_cannot_move_a_ticket(desk: MailDesk) -> None:
     (told,) = await wait_for(lambda: desk.private("U0CUSTOMER1"))
     assert "Only support staff" in told
     assert desk.relay.mails == []
+
+
+async def test_a_japanese_agent_is_refused_in_japanese(
+    slack_api: MockSlackApi, relay: CapturingRelay, aiohttp_client: Any, tmp_path: Path
+) -> None:
+    from tests.slack.e2e import desk_config
+
+    people = [{**p, "locale": "ja"} for p in desk_config(tmp_path).model_dump()["people"]]
+    desk = await start_mail_desk(aiohttp_client, slack_api, relay, tmp_path, people=people)
+    await chat_ticket(desk)
+    assert await desk.slash("email #1 dana@") == 200
+    await wait_for(lambda: [t for t in desk.private() if "はメールアドレスではありません" in t])

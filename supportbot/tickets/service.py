@@ -25,6 +25,7 @@ from supportbot.store.models import Handoff, Ticket
 from supportbot.store.unit import created_here
 from supportbot.tickets import states
 from supportbot.tickets.base import TicketChange
+from supportbot.tickets.channels import ChannelSteps
 from supportbot.tickets.escalations import EscalationSteps
 from supportbot.tickets.feedback import FeedbackSteps
 from supportbot.tickets.handoffs import HandoffSteps
@@ -53,7 +54,7 @@ class NewTicket:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps):
+class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, ChannelSteps):
     # -- reads -------------------------------------------------------------------------------
     async def get(self, ticket_id: int) -> TicketView:
         async with self.reads() as s:

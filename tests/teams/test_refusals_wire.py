@@ -16,7 +16,7 @@ from supportbot.server import DESK
 
 from .botservice import BotService, Call, card_of, card_texts
 from .conftest import payload
-from .e2e import KEN, SUPPORT, YUI, TeamsDesk, desk_config, start_desk, write_workflows
+from .e2e import KEN, YUI, TeamsDesk, desk_config, start_desk, write_workflows
 
 
 @pytest.fixture

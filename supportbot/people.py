@@ -250,7 +250,9 @@ class People:
             return person
         configured = self.config.person(handle)
         if configured is None:
-            raise InvalidValueError(f"nobody is called {handle!r}", handle=handle)
+            raise InvalidValueError(
+                f"nobody is called {handle!r}", "error.unknown_person", handle=handle
+            )
         values = {
             "handle": configured.id,
             "name": configured.name,

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from supportbot_email.links import CsatClaim, LinkSigner
@@ -103,8 +103,11 @@ async def test_forged_edited_and_expired_links_are_refused(desk: MailDesk) -> No
         f"{payload}.{signature[:-2]}AA",
         "garbage",
         f"{payload[:-3]}abc.{signature}",
+        f"{payload}é.{signature}",
+        f"{payload}.{signature}%00",
+        "." * 3000,
     ):
-        page = await desk.client.get(f"/csat/{bad}?score=5")
+        page = await desk.client.get(f"/csat/{quote(bad)}?score=5")
         assert page.status == 403, bad
         assert "This link is not valid" in await page.text()
     expired = LinkSigner(SECRET.encode()).sign(

@@ -50,13 +50,14 @@ class ChannelSteps(ServiceBase):
             t = await self._lock(s, ticket_id)
             if t.status == states.Status.RESOLVED:
                 raise IllegalTransitionError(
-                    f"#{t.id} is resolved", f"{to.platform}.handover.resolved", number=t.id
+                    f"#{t.id} is resolved", "email.handover.resolved", number=t.id
                 )
             if await _has_requester_thread(s, t.id, to.platform):
                 raise IllegalTransitionError(
                     f"#{t.id} is already on {to.platform}",
-                    f"{to.platform}.handover.already",
+                    "email.handover.already",
                     number=t.id,
+                    platform=to.platform,
                 )
             s.add(
                 TicketThread(

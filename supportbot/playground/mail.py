@@ -84,11 +84,16 @@ class MailView:
     def _room(self, request: web.Request) -> Mailroom:
         room = request.app.get(MAILROOM)
         if room is None:
-            raise web.HTTPNotFound(text=self._t("email.playground.off"))
+            raise web.HTTPNotFound(text=self._t("email.playground.off", self._reader(request)))
         return room
 
-    def _t(self, name: str, **values: object) -> str:
-        return markup.to_plain(self.templates.render(name, self.locale, **values))
+    def _t(self, name: str, locale: str | None = None, **values: object) -> str:
+        return markup.to_plain(self.templates.render(name, locale or self.locale, **values))
+
+    def _reader(self, request: web.Request) -> str:
+        """The visitor's language: the browser's first choice when it is one we write."""
+        wanted = request.headers.get("Accept-Language", "").split(",")[0].strip().lower()
+        return next((loc for loc in ("ja", "en") if wanted.startswith(loc)), self.locale)
 
     async def letters(self, request: web.Request) -> web.Response:
         self.access.guard(request)
@@ -106,7 +111,9 @@ class MailView:
             reply_to=str(form.get("reply_to", "")).strip(),
         )
         if "@" not in draft.sender or not (draft.subject or draft.text.strip()):
-            raise web.HTTPBadRequest(text=self._t("email.playground.incomplete"))
+            raise web.HTTPBadRequest(
+                text=self._t("email.playground.incomplete", self._reader(request))
+            )
         await room.write(draft)
         raise web.HTTPSeeOther(request.rel_url.with_query({"as": draft.sender}))
 
@@ -115,16 +122,21 @@ class MailView:
         room = self._room(request)
         me = request.query.get("as", "").strip().lower() or VISITOR
         mine = [x for x in room.letters() if me in (x.sender, x.to)]
-        return web.Response(text=self._render(room.address, me, mine), content_type="text/html")
+        page = self._render(room.address, me, mine, self._reader(request))
+        return web.Response(text=page, content_type="text/html")
 
-    def _render(self, address: str, me: str, letters: Sequence[Letter]) -> str:
-        t, e = self._t, html.escape
+    def _render(self, address: str, me: str, letters: Sequence[Letter], locale: str) -> str:
+        e = html.escape
+
+        def t(name: str, **values: object) -> str:
+            return self._t(name, locale, **values)
+
         rows = (
-            "".join(self._letter(x, me) for x in letters)
+            "".join(self._letter(x, me, locale) for x in letters)
             or f"<p>{e(t('email.playground.empty'))}</p>"
         )
         return _PAGE.format(
-            lang=e(self.locale),
+            lang=e(locale),
             title=e(t("email.playground.title", address=address)),
             intro=e(t("email.playground.intro", address=address)),
             me=e(me),
@@ -139,8 +151,12 @@ class MailView:
             letters=rows,
         )
 
-    def _letter(self, x: Letter, me: str) -> str:
-        t, e = self._t, html.escape
+    def _letter(self, x: Letter, me: str, locale: str) -> str:
+        e = html.escape
+
+        def t(name: str, **values: object) -> str:
+            return self._t(name, locale, **values)
+
         who = t("email.playground.from_desk") if x.outgoing else t("email.playground.from_you")
         reply = ""
         if x.outgoing:

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from supportbot_email.links import CsatClaim, LinkSigner
@@ -103,8 +103,11 @@ async def test_forged_edited_and_expired_links_are_refused(desk: MailDesk) -> No
         f"{payload}.{signature[:-2]}AA",
         "garbage",
         f"{payload[:-3]}abc.{signature}",
+        f"{payload}é.{signature}",
+        f"{payload}.{signature}%00",
+        "." * 3000,
     ):
-        page = await desk.client.get(f"/csat/{bad}?score=5")
+        page = await desk.client.get(f"/csat/{quote(bad)}?score=5")
         assert page.status == 403, bad
         assert "This link is not valid" in await page.text()
     expired = LinkSigner(SECRET.encode()).sign(
@@ -148,3 +151,17 @@ def test_a_token_says_what_it_was_signed_for() -> None:
     later = datetime.fromtimestamp(2_000_000_000, UTC) + timedelta(seconds=1)
     with pytest.raises(ValueError, match="expired"):
         signer.verify(signer.sign(claim), later)
+
+
+async def test_a_chat_ticket_moved_to_mail_is_polled_by_mail(desk: MailDesk) -> None:
+    assert await desk.slack_customer_writes("The export is empty") == 200
+    await wait_for(desk.cards)
+    assert await desk.slash("email #1 dana@customer.example") == 200
+    await wait_for(lambda: desk.relay.mails)  # the first mail, with the chat so far
+    assert await desk.slash("resolve #1") == 200
+    polls = await wait_for(lambda: [m for m in desk.relay.mails if "/csat/" in m.text()])
+    assert polls[0].recipients == ["dana@customer.example"]  # not the Slack thread
+    url = next(u for u, _, score in LINK.findall(polls[0].text()) if score == "5")
+    assert (await desk.client.get(path_of(url))).status == 200
+    rows = await wait_for_answers(desk, 1)
+    assert rows[0].data["score"] == 5  # recorded for the requester, the Slack customer

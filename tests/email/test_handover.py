@@ -128,3 +128,13 @@ async def test_a_japanese_agent_is_refused_in_japanese(
     await chat_ticket(desk)
     assert await desk.slash("email #1 dana@") == 200
     await wait_for(lambda: [t for t in desk.private() if "はメールアドレスではありません" in t])
+
+
+async def test_a_resolved_ticket_is_refused_and_help_lists_the_command(desk: MailDesk) -> None:
+    await chat_ticket(desk)
+    assert await desk.slash("resolve #1") == 200
+    assert await desk.slash("email #1 dana@customer.example") == 200
+    await wait_for(lambda: [t for t in desk.private() if "#1 is resolved. Reopen it first" in t])
+    assert await desk.slash("help") == 200
+    await wait_for(lambda: [t for t in desk.private() if "email #number address" in t])
+    assert desk.relay.mails == []

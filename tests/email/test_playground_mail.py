@@ -109,6 +109,8 @@ async def test_a_mail_without_a_sender_is_a_400(client: TestClient[Any, Any]) ->
     response = await client.post("/playground/mail", data={"as": "nobody", "body": "hi"})
     assert response.status == 400 and "needs your address" in await response.text()
     assert await letters(client) == []
+    japanese = await client.get("/playground/mail", headers={"Accept-Language": "ja-JP,ja;q=0.9"})
+    assert "support@desk.example 宛てのメール" in await japanese.text()
 
 
 async def _from_desk(client: TestClient[Any, Any], text: str = "") -> list[dict[str, Any]]:

@@ -46,7 +46,7 @@ class LinkSigner:
 
     def verify(self, token: str, now: datetime) -> CsatClaim:
         payload, dot, signature = token.partition(".")
-        if not dot or not payload or not signature:
+        if not dot or not payload or not signature or not payload.isascii():
             raise LinkError("malformed")
         try:
             given = _unb64(signature)

@@ -1,0 +1,83 @@
+"""What the knowledge feature keeps for one desk: its knowledge base, drafter and the index of
+similar resolved tickets. One `Running` per `setup(hooks)` (one desk), never module state.
+
+The knowledge base loads at start-up in a worker thread (`background`), or on first use when
+nothing started it (a test desk, `workflows test`): a desk whose knowledge folder is missing
+or empty answers nothing and never loads the Japanese dictionary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from supportbot.knowledge.analyzer import Analyzer
+from supportbot.knowledge.base import KnowledgeBase, KnowledgeError
+from supportbot.knowledge.drafter import ArticleDrafter, Drafter
+from supportbot.knowledge.precedents import PrecedentIndex
+from supportbot.knowledge.tickets import read_resolved
+
+if TYPE_CHECKING:
+    from supportbot.desk import Desk
+
+log = logging.getLogger(__name__)
+PRECEDENTS_FRESH = timedelta(minutes=10)  # how old the similar-tickets index may get
+PRECEDENTS_LIMIT = 2_000  # the most recent resolved tickets it holds
+WATCH_INTERVAL = 5.0
+
+
+@dataclass(slots=True)
+class Running:
+    kb: KnowledgeBase | None = None
+    drafter: Drafter | None = None
+    precedents: PrecedentIndex | None = None
+    precedents_at: datetime | None = None
+    loaded: bool = False
+    _precedent_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def attach(self, desk: Desk) -> None:
+        kb = KnowledgeBase(Path(desk.config.knowledge_dir), threshold=desk.config.knowledge.threshold)
+        self.kb = kb
+        self.drafter = ArticleDrafter(kb, desk.templates)
+
+    def base(self) -> KnowledgeBase:
+        """The knowledge base, loaded (synchronously the first time nothing loaded it yet)."""
+        assert self.kb is not None, "the knowledge feature is not attached"
+        if not self.loaded:
+            self.loaded = True
+            try:
+                self.kb.load_now()
+            except KnowledgeError as exc:  # the desk runs on; `supportbot kb validate` says why
+                log.error("knowledge base not loaded:\n%s", exc)
+        return self.kb
+
+    async def start(self, desk: Desk) -> None:
+        """Load in a worker thread, then watch the folder (the server's background task)."""
+        kb = self.kb
+        if kb is None:
+            return
+        if not self.loaded:
+            self.loaded = True
+            result = await kb.reload("start-up")
+            if not result.ok:
+                log.error("knowledge base not loaded: %d problem(s)", len(result.problems))
+        await kb.watch(WATCH_INTERVAL)
+
+    async def similar_tickets(self, desk: Desk) -> PrecedentIndex:
+        """The index of resolved tickets, rebuilt when older than `PRECEDENTS_FRESH`."""
+        now = desk.clock.now()
+        index, at = self.precedents, self.precedents_at
+        if index is not None and at is not None and now - at < PRECEDENTS_FRESH:
+            return index
+        async with self._precedent_lock:
+            async with desk.db.reads() as s:
+                found = await read_resolved(s, limit=PRECEDENTS_LIMIT)
+            kb = self.base()
+            analyzer = Analyzer(kb.segmenter, kb.index.analyzer.synonyms)
+            self.precedents = PrecedentIndex(found, analyzer)
+            self.precedents_at = now
+            return self.precedents

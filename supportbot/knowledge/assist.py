@@ -24,9 +24,9 @@ from supportbot.handlers.interactions import open_form
 from supportbot.happenings import Turn
 from supportbot.intents import LinkKind, PostToTicket, Purpose
 from supportbot.knowledge import views
-from supportbot.knowledge.article import as_locale
+from supportbot.knowledge.article import Locale, as_locale
 from supportbot.knowledge.drafter import Draft, draft_reply
-from supportbot.knowledge.running import Running
+from supportbot.knowledge.running import Running, question_of
 from supportbot.messages import Button, Form, Message, Style, TextInput
 from supportbot.scheduler import DueTimer
 from supportbot.store.models import TicketThread
@@ -70,8 +70,8 @@ async def on_assist(running: Running, desk: Desk, timer: DueTimer, turn: Turn) -
     ticket = await desk.tickets.get(timer.ticket_id)
     if not ticket.is_open:
         return
-    kb = running.base()
-    question = f"{ticket.subject}\n{ticket.body}".strip()
+    kb = await running.base()
+    question = question_of(ticket.subject, ticket.body)
     loc = desk.config.locale
     hits = kb.suggest(question, locale=None, audience=None, limit=3)
     similar = (await running.similar_tickets(desk)).similar(question, exclude=ticket.number)
@@ -96,10 +96,14 @@ async def on_assist(running: Running, desk: Desk, timer: DueTimer, turn: Turn) -
         ticket_id=ticket.number, kind="kb.drafted", data=data, source="timer"
     )
     message = draft_card(desk, ticket, draft, None)
-    turn.emit(PostToTicket(ticket.number, message, "internal", purpose=Purpose(ticket.number, LINK)))
+    turn.emit(
+        PostToTicket(ticket.number, message, "internal", purpose=Purpose(ticket.number, LINK))
+    )
 
 
-def draft_card(desk: Desk, ticket: TicketView, draft: Draft, outcome: dict[str, Any] | None) -> Message:
+def draft_card(
+    desk: Desk, ticket: TicketView, draft: Draft, outcome: dict[str, Any] | None
+) -> Message:
     loc = desk.config.locale
     base = views.draft_message(desk.templates, draft, number=ticket.number, locale=loc)
     t = desk.templates.render
@@ -135,7 +139,7 @@ async def _draft_state(
     if drafted is None:
         return None, None
     data = drafted.data or {}
-    kb = running.base()
+    kb = await running.base()
     found = (
         kb.article(str(s.get("id")), as_locale(str(s.get("locale"))))
         for s in data.get("sources", [])
@@ -215,7 +219,7 @@ async def on_draft_edit(running: Running, ctx: TurnContext, ev: ChoiceSubmitted)
     pending = await _pending(running, ctx, ev.value)
     if pending is None:
         return
-    who, number, draft = pending
+    _, number, draft = pending
     t, loc = ctx.desk.templates.render, await ctx.locale()
     form = Form(
         DRAFT_FORM,
@@ -266,9 +270,9 @@ async def send_article(running: Running, ctx: TurnContext, number: int, article_
     who = await _staff(ctx)
     desk = ctx.desk
     ticket = await ctx.ticket(number)
-    kb = running.base()
+    kb = await running.base()
     locale = as_locale(ticket.locale)
-    other = "ja" if locale == "en" else "en"
+    other: Locale = "ja" if locale == "en" else "en"
     article = kb.article(article_id, locale) or kb.article(article_id, other)
     if article is None:
         raise InvalidValueError(f"there is no article {article_id!r}", article=article_id)
@@ -304,4 +308,3 @@ def _number(value: str) -> int:
     if not text.isdigit():
         raise InvalidValueError(f"{value!r} is not a ticket number")
     return int(text)
-

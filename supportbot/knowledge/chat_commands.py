@@ -1,8 +1,8 @@
 """`/support kb …` for agents, answered privately.
 
-    /support kb QUERY                  the best articles (public and internal), privately
-    /support kb send #42 ARTICLE-ID    the article to #42's requester (public ones only)
-    /support kb draft #42              a draft article file from the ticket, for an admin
+/support kb QUERY                  the best articles (public and internal), privately
+/support kb send #42 ARTICLE-ID    the article to #42's requester (public ones only)
+/support kb draft #42              a draft article file from the ticket, for an admin
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ async def on_kb(running: Running, ctx: TurnContext, cmd: grammar.Command) -> Non
 async def _search(running: Running, ctx: TurnContext, query: str) -> None:
     desk = ctx.desk
     locale = as_locale(await ctx.locale())
-    kb = running.base()
+    kb = await running.base()
     hits = kb.suggest(query, locale=None, audience=None, limit=5)
     if not hits:
         await desk.tickets.record_event(
@@ -70,9 +70,7 @@ async def _draft(running: Running, ctx: TurnContext, number: int) -> None:
         raise InvalidValueError(f"there is no ticket #{number}", number=number)
     draft = article_draft(ticket, desk.templates)
     path = write_draft(Path(desk.config.knowledge_dir), draft)
-    ctx.tell(
-        desk.views.note("knowledge.cli.draft.written", await ctx.locale(), path=path.name)
-    )
+    ctx.tell(desk.views.note("knowledge.cli.draft.written", await ctx.locale(), path=path.name))
 
 
 def _ticket(words: list[str]) -> tuple[int, list[str]]:

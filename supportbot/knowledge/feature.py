@@ -24,9 +24,9 @@ class KnowledgeFeature:
 
     def setup(self, hooks: Hooks) -> None:
         running = Running()
-        hooks.action(
-            "suggest_articles", self_service.SuggestArticles, simulate=_simulate_articles
-        )(partial(self_service.suggest_articles, running))
+        hooks.action("suggest_articles", self_service.SuggestArticles, simulate=_simulate_articles)(
+            partial(self_service.suggest_articles, running)
+        )
         hooks.action("suggest_replies", assist.SuggestReplies, simulate=_simulate_replies)(
             partial(assist.suggest_replies, running)
         )

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from supportbot.knowledge.analyzer import Analyzer
-from supportbot.knowledge.base import KnowledgeBase, KnowledgeError
+from supportbot.knowledge.base import KnowledgeBase, KnowledgeError, ReloadResult
 from supportbot.knowledge.drafter import ArticleDrafter, Drafter
 from supportbot.knowledge.precedents import PrecedentIndex
 from supportbot.knowledge.tickets import read_resolved
@@ -37,17 +37,23 @@ class Running:
     precedents: PrecedentIndex | None = None
     precedents_at: datetime | None = None
     loaded: bool = False
+    loading: asyncio.Future[ReloadResult] | None = None
     _precedent_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def attach(self, desk: Desk) -> None:
-        kb = KnowledgeBase(Path(desk.config.knowledge_dir), threshold=desk.config.knowledge.threshold)
+        kb = KnowledgeBase(
+            Path(desk.config.knowledge_dir), threshold=desk.config.knowledge.threshold
+        )
         self.kb = kb
         self.drafter = ArticleDrafter(kb, desk.templates)
 
-    def base(self) -> KnowledgeBase:
-        """The knowledge base, loaded (synchronously the first time nothing loaded it yet)."""
+    async def base(self) -> KnowledgeBase:
+        """The knowledge base, loaded: waits for the start-up load when one is running, and
+        loads synchronously when nothing started one (a test desk, `workflows test`)."""
         assert self.kb is not None, "the knowledge feature is not attached"
-        if not self.loaded:
+        if self.loading is not None:
+            await asyncio.shield(self.loading)
+        elif not self.loaded:
             self.loaded = True
             try:
                 self.kb.load_now()
@@ -62,7 +68,8 @@ class Running:
             return
         if not self.loaded:
             self.loaded = True
-            result = await kb.reload("start-up")
+            self.loading = asyncio.ensure_future(kb.reload("start-up"))
+            result = await self.loading
             if not result.ok:
                 log.error("knowledge base not loaded: %d problem(s)", len(result.problems))
         await kb.watch(WATCH_INTERVAL)
@@ -76,8 +83,14 @@ class Running:
         async with self._precedent_lock:
             async with desk.db.reads() as s:
                 found = await read_resolved(s, limit=PRECEDENTS_LIMIT)
-            kb = self.base()
+            kb = await self.base()
             analyzer = Analyzer(kb.segmenter, kb.index.analyzer.synonyms)
             self.precedents = PrecedentIndex(found, analyzer)
             self.precedents_at = now
             return self.precedents
+
+
+def question_of(subject: str, body: str) -> str:
+    """What the requester asked: the body, with the subject when it is not the body's start."""
+    head = subject.removesuffix("…").strip()
+    return body.strip() if head and body.strip().startswith(head) else f"{subject}\n{body}".strip()

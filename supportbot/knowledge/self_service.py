@@ -27,10 +27,11 @@ from supportbot.happenings import Turn
 from supportbot.intents import LinkKind, PostToTicket, Purpose
 from supportbot.knowledge.article import Article, as_locale
 from supportbot.knowledge.prose import summary, to_markup
-from supportbot.knowledge.running import Running
-from supportbot.messages import Button, Field as CardField, Message, Style
+from supportbot.knowledge.running import Running, question_of
+from supportbot.messages import Button, Message, Style
+from supportbot.messages import Field as CardField
 from supportbot.scheduler import DueTimer
-from supportbot.store.models import TicketThread, TicketEvent
+from supportbot.store.models import TicketEvent, TicketThread
 from supportbot.tickets.view import TicketView
 from supportbot.workflows.context import ActionContext
 
@@ -62,8 +63,8 @@ async def suggest_articles(running: Running, ctx: ActionContext, p: SuggestArtic
     ticket = await ctx.ticket()
     if ticket.kind == "internal" and not p.internal:
         return
-    kb = running.base()
-    question = f"{ticket.subject}\n{ticket.body}".strip()
+    kb = await running.base()
+    question = question_of(ticket.subject, ticket.body)
     locale = as_locale(ticket.locale)
     hits = kb.suggest(question, locale=locale, audience="public", limit=p.limit)
     if not hits:
@@ -85,7 +86,9 @@ async def suggest_articles(running: Running, ctx: ActionContext, p: SuggestArtic
     )
     articles = tuple(h.article for h in hits)
     message = card(desk, ticket, articles, {"state": "shown"})
-    ctx.emit(PostToTicket(ticket.number, message, "requester", purpose=Purpose(ticket.number, LINK)))
+    ctx.emit(
+        PostToTicket(ticket.number, message, "requester", purpose=Purpose(ticket.number, LINK))
+    )
     await desk.timers.schedule(
         kind=ASSUME,
         due_at=desk.clock.now() + desk.config.knowledge.assume_solved_after,
@@ -168,8 +171,8 @@ def read_state(rows: list[TicketEvent]) -> tuple[list[dict[str, Any]], dict[str,
     return shown, state
 
 
-def articles_of(running: Running, shown: list[dict[str, Any]]) -> tuple[Article, ...]:
-    kb = running.base()
+async def articles_of(running: Running, shown: list[dict[str, Any]]) -> tuple[Article, ...]:
+    kb = await running.base()
     found = (kb.article(str(a.get("id")), as_locale(str(a.get("locale")))) for a in shown)
     return tuple(a for a in found if a is not None and a.public and not a.draft)
 
@@ -180,7 +183,7 @@ async def render_link(
     shown, state = read_state(await desk.tickets.history(ticket.number, KINDS))
     if not shown:
         return None
-    return card(desk, ticket, articles_of(running, shown), state)
+    return card(desk, ticket, await articles_of(running, shown), state)
 
 
 # -- the buttons -----------------------------------------------------------------------------

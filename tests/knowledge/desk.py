@@ -28,9 +28,7 @@ def chat_config(**overrides: Any) -> Config:
 
 @contextlib.asynccontextmanager
 async def desk(tmp_path: Path, **overrides: Any) -> AsyncIterator[DeskHarness]:
-    async with DeskHarness.start(
-        chat_config(**overrides), tmp_path, workflows_dir=WORKFLOWS
-    ) as h:
+    async with DeskHarness.start(chat_config(**overrides), tmp_path, workflows_dir=WORKFLOWS) as h:
         yield h
 
 

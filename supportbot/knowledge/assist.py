@@ -1,7 +1,7 @@
 """Suggested replies a person approves, in the ticket's internal thread (agents only).
 
-`suggest_replies` (a workflow action) schedules a follow-up turn due at once, so the ticket's
-own turn commits without waiting for the search: that turn posts the best matching articles
+`suggest_replies` (a workflow action) settles once where the ticket's turn ends (after triage
+and routing), and posts, delivered from the outbox after the commit: the best matching articles
 (public and internal; internal ones marked, never sendable), the 3 most similar resolved tickets
 with how each was answered, and a drafted reply with *Send* / *Edit* / *Dismiss*.
 
@@ -28,7 +28,6 @@ from supportbot.knowledge.article import Locale, as_locale
 from supportbot.knowledge.drafter import Draft, draft_reply
 from supportbot.knowledge.running import Running, question_of
 from supportbot.messages import Button, Form, Message, Style, TextInput
-from supportbot.scheduler import DueTimer
 from supportbot.store.models import TicketThread
 from supportbot.tickets.view import TicketView
 from supportbot.workflows.context import ActionContext
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
     from supportbot.desk import Desk
 
 LINK = cast(LinkKind, "kb_draft")
-ASSIST = "kb.assist"
 DRAFT_SEND, DRAFT_EDIT, DRAFT_DISMISS, DRAFT_FORM = (
     "kb.draft.send",
     "kb.draft.edit",
@@ -57,17 +55,17 @@ class SuggestReplies(BaseModel):
 
 
 async def suggest_replies(running: Running, ctx: ActionContext, p: SuggestReplies) -> None:
-    desk, number = ctx.desk, ctx.ticket_id
-    await desk.timers.schedule(
-        kind=ASSIST, due_at=desk.clock.now(), payload={}, key=f"kb:{number}:assist",
-        ticket_id=number,
-    )  # fmt: skip
+    desk, turn, number = ctx.desk, ctx.turn, ctx.ticket_id
+
+    async def work() -> None:
+        await assist(running, desk, number, turn)
+
+    # once, where the turn ends: the ticket as triage and routing left it
+    ctx.settle(("kb.assist", number), work, action="suggest_replies")
 
 
-async def on_assist(running: Running, desk: Desk, timer: DueTimer, turn: Turn) -> None:
-    if timer.ticket_id is None:
-        return
-    ticket = await desk.tickets.get(timer.ticket_id)
+async def assist(running: Running, desk: Desk, number: int, turn: Turn) -> None:
+    ticket = await desk.tickets.get(number)
     if not ticket.is_open:
         return
     kb = await running.base()
@@ -93,7 +91,7 @@ async def on_assist(running: Running, desk: Desk, timer: DueTimer, turn: Turn) -
         "drafter": draft.drafter,
     }
     await desk.tickets.record_event(
-        ticket_id=ticket.number, kind="kb.drafted", data=data, source="timer"
+        ticket_id=ticket.number, kind="kb.drafted", data=data, source="workflow"
     )
     message = draft_card(desk, ticket, draft, None)
     turn.emit(

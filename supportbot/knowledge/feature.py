@@ -35,7 +35,6 @@ class KnowledgeFeature:
         hooks.choice(self_service.REASON, partial(self_service.on_reason, running))
         hooks.timer(self_service.ASSUME, partial(self_service.on_assume, running))
         hooks.link(self_service.LINK, partial(self_service.render_link, running))
-        hooks.timer(assist.ASSIST, partial(assist.on_assist, running))
         hooks.link(assist.LINK, partial(assist.render_link, running))
         hooks.choice("kb.send", partial(assist.on_send_article, running))
         hooks.choice("kb.dismiss", partial(assist.on_dismiss, running))

@@ -23,8 +23,9 @@ from supportbot.events import ChoiceSubmitted, FormSubmitted
 from supportbot.handlers.interactions import open_form
 from supportbot.happenings import Turn
 from supportbot.intents import LinkKind, PostToTicket, Purpose
-from supportbot.knowledge import views
-from supportbot.knowledge.article import Locale, as_locale
+from supportbot.knowledge import ai, views
+from supportbot.knowledge.article import Article, Locale, as_locale
+from supportbot.knowledge.base import KnowledgeBase
 from supportbot.knowledge.drafter import Draft, draft_reply
 from supportbot.knowledge.running import Running, question_of
 from supportbot.messages import Button, Form, Message, Style, TextInput
@@ -79,12 +80,25 @@ async def assist(running: Running, desk: Desk, number: int, turn: Turn) -> None:
     if similar:
         message = views.precedents(desk.templates, similar, locale=loc)
         turn.emit(PostToTicket(ticket.number, message, "internal"))
-    assert running.drafter is not None
-    draft = await draft_reply(
-        kb, running.drafter, question=question, locale=as_locale(ticket.locale)
-    )
-    if draft is None:
+    locale = as_locale(ticket.locale)
+    if ai.settings_of(desk) is not None:
+        sources = public_sources(kb, question, locale)
+        if sources:  # no confident source: the model is never asked
+            ai.request_draft(desk, turn, ticket.number, question, locale, sources)
         return
+    assert running.drafter is not None
+    draft = await draft_reply(kb, running.drafter, question=question, locale=locale)
+    if draft is not None:
+        await post_draft(desk, turn, ticket, draft)
+
+
+def public_sources(kb: KnowledgeBase, question: str, locale: Locale) -> tuple[Article, ...]:
+    """What a draft may stand on: confident public articles, in the requester's language."""
+    hits = kb.suggest(question, locale=None, audience="public", limit=3)
+    return tuple(dict.fromkeys(kb.in_locale(h.article, locale) for h in hits))
+
+
+async def post_draft(desk: Desk, turn: Turn, ticket: TicketView, draft: Draft) -> None:
     data = {
         "text": draft.text,
         "sources": [{"id": a.id, "locale": a.locale} for a in draft.sources],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from supportbot.knowledge import assist, chat_commands, self_service
+from supportbot.knowledge import ai, assist, chat_commands, self_service
 from supportbot.knowledge.running import Running
 from supportbot.plugins import Hooks
 
@@ -46,9 +46,15 @@ class KnowledgeFeature:
             "kb", partial(chat_commands.on_kb, running), usage=chat_commands.USAGE,
             takes_ticket=False,
         )  # fmt: skip
-        hooks.on_attach(running.attach)
+        hooks.timer(ai.DRAFTED, partial(ai.on_drafted, running))
+        hooks.on_attach(partial(_attach, running))
         hooks.background(running.start)
         hooks.on_reload(partial(_reload, running))
+
+
+def _attach(running: Running, desk: Desk) -> None:
+    running.attach(desk)
+    desk.hooks.deliverer(ai.SERVICE, ai.AiDrafter(running, desk))
 
 
 async def _reload(running: Running, desk: Desk) -> list[str]:

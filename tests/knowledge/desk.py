@@ -27,8 +27,11 @@ def chat_config(**overrides: Any) -> Config:
 
 
 @contextlib.asynccontextmanager
-async def desk(tmp_path: Path, **overrides: Any) -> AsyncIterator[DeskHarness]:
-    async with DeskHarness.start(chat_config(**overrides), tmp_path, workflows_dir=WORKFLOWS) as h:
+async def desk(
+    tmp_path: Path, *, env: dict[str, str] | None = None, **overrides: Any
+) -> AsyncIterator[DeskHarness]:
+    config = chat_config(**overrides)
+    async with DeskHarness.start(config, tmp_path, workflows_dir=WORKFLOWS, env=env) as h:
         yield h
 
 

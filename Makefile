@@ -29,7 +29,7 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m tests.browser_setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist worksteal
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine

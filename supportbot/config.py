@@ -353,6 +353,19 @@ class Config(_Model):
     def organization(self, name: str) -> Organization | None:
         return next((o for o in self.organizations if o.name == name), None)
 
+    def organization_by_domain(self, domain: str) -> Organization | None:
+        """The organisation whose `domains` hold `domain` or a domain it is a subdomain of."""
+        domain = domain.strip().lower()
+        return next(
+            (
+                o
+                for o in self.organizations
+                for d in o.domains
+                if domain == d.lower() or domain.endswith("." + d.lower())
+            ),
+            None,
+        )
+
     def intake_channel(self, platform: str, channel: str) -> IntakeChannel | None:
         return next(
             (c for c in self.intake_channels if c.platform == platform and c.channel == channel),

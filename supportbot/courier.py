@@ -403,10 +403,16 @@ class Courier:
                 ConversationRef("intake", str(t.number)), intent.message, intent.purpose
             )
         links = [] if fresh else await tickets.links(intent.ticket_id, "requester")
-        thread = links[0].thread_id if links else t.origin_thread
-        if thread:
+        if links:  # the newest: a conversation moved to mail continues there (tickets.channels)
+            ln = links[-1]
             return PostMessage(
-                ConversationRef(t.origin_platform, t.origin_channel, thread),
+                ConversationRef(ln.platform, ln.channel_id, ln.thread_id),
+                intent.message,
+                intent.purpose,
+            )
+        if t.origin_thread:
+            return PostMessage(
+                ConversationRef(t.origin_platform, t.origin_channel, t.origin_thread),
                 intent.message,
                 intent.purpose,
             )

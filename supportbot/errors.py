@@ -2,6 +2,11 @@
 a template name and values, so the desk can tell the user what went wrong in their language;
 `str()` gives the English text for logs.
 
+Each raise site names its own template (`errors.en.yaml` / `errors.ja.yaml`), which renders from
+`{{ values.* }}`: `InvalidValueError("a note needs some text", "error.note.empty")`. The class's
+template is the fallback for a site that names none (tests/test_i18n.py keeps every site naming
+one).
+
     TicketError
      ├── TicketNotFoundError        no such ticket / escalation / hand-off / poll
      ├── IllegalTransitionError     the ticket's state does not allow the step
@@ -18,8 +23,10 @@ from typing import Any
 class TicketError(Exception):
     template = "error.generic"
 
-    def __init__(self, english: str, **values: Any) -> None:
+    def __init__(self, english: str, template: str | None = None, /, **values: Any) -> None:
         super().__init__(english)
+        if template is not None:
+            self.template = template
         self.values = values
 
 

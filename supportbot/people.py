@@ -230,6 +230,9 @@ class People:
                 ),
                 None,
             )
+        if name is None and actor.organization:  # an e-mail sender's verified domain
+            by_domain = self.config.organization_by_domain(actor.organization)
+            name = by_domain.name if by_domain else None
         if name is None:
             return None
         known = next((i for i, (n, _) in self._orgs.items() if n == name), None)
@@ -247,7 +250,9 @@ class People:
             return person
         configured = self.config.person(handle)
         if configured is None:
-            raise InvalidValueError(f"nobody is called {handle!r}", handle=handle)
+            raise InvalidValueError(
+                f"nobody is called {handle!r}", "error.unknown_person", handle=handle
+            )
         values = {
             "handle": configured.id,
             "name": configured.name,

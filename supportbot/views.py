@@ -105,7 +105,10 @@ class Views:
                 TextInput("subject", self.t("form.new.subject", locale)),
                 TextInput("body", self.t("form.new.body", locale), multiline=True),
                 SelectInput(
-                    "priority", "Priority", tuple(Option(p, p) for p in PRIORITIES), optional=True
+                    "priority",
+                    self.t("card.field.priority", locale),
+                    tuple(Option(p, p) for p in PRIORITIES),
+                    optional=True,
                 ),
             ),
             submit_label=self.t("form.submit", locale),

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from supportbot import markup
-from supportbot.errors import IllegalTransitionError
+from supportbot.errors import (
+    IllegalTransitionError,
+    InvalidValueError,
+    NotAllowedError,
+    TicketError,
+    TicketNotFoundError,
+)
 from supportbot.templates import TemplateError, Templates
 
 
@@ -17,7 +23,7 @@ def test_a_refusal_reads_naturally_in_japanese_and_english() -> None:
                                    status="resolved")  # fmt: skip
     values = {"message": str(error), "values": error.values}
     assert templates.render(error.template, "ja", **values) == (
-        "#3 は現在「解決済み」のため、この操作はできません。"
+        "#3 は現在「解決済み」のため、担当できません。"
     )
     assert templates.render(error.template, "en", **values).endswith(
         "cannot claim #3: it is resolved"
@@ -38,3 +44,52 @@ def test_admins_override_a_template_and_unknown_ones_are_errors(tmp_path: Path) 
     assert "チケット #4" in templates.render("ack.created", "ja", name="Kim", number=4)
     with pytest.raises(TemplateError, match="unknown template 'nope'"):
         templates.render("nope", "en")
+
+
+@pytest.mark.parametrize(
+    ("error", "en", "ja"),
+    [
+        (
+            TicketNotFoundError("there is no ticket #999", "error.not_found.ticket", number=999),
+            "There is no ticket #999.",
+            "チケット #999 はありません。",
+        ),
+        (
+            InvalidValueError(
+                "unknown department 'legal'",
+                "error.unknown_department",
+                department="legal",
+                suggestion="",
+                known="",
+            ),
+            "There is no department “legal”; departments: none configured yet.",
+            "部署「legal」はありません。部署はまだ設定されていません。",
+        ),
+        (
+            NotAllowedError(
+                "only admins can approve or deny this escalation",
+                "error.escalation.not_approver",
+                team="tier1",
+                level=2,
+            ),
+            "Only admins can approve or deny this escalation.",
+            "このエスカレーションを承認・却下できるのは管理者だけです。",
+        ),
+    ],
+)
+def test_each_refusal_renders_its_own_template_from_its_values(
+    error: TicketError, en: str, ja: str
+) -> None:
+    templates = Templates.from_folders()
+    values = {"message": str(error), "values": error.values}
+    assert templates.render(error.template, "en", **values) == en
+    assert templates.render(error.template, "ja", **values) == ja
+
+
+def test_a_refusal_that_names_no_template_never_shows_english_to_a_japanese_reader() -> None:
+    """A feature's own error without a template: the kind's fallback, with no English in ja."""
+    templates = Templates.from_folders()
+    for error in (InvalidValueError("bad tracker id"), TicketNotFoundError("no issue 4")):
+        values = {"message": str(error), "values": error.values}
+        assert str(error) in templates.render(error.template, "en", **values)
+        assert str(error) not in templates.render(error.template, "ja", **values)

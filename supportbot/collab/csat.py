@@ -233,7 +233,9 @@ async def on_score(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
     try:
         score = int(ev.value)
     except ValueError as exc:
-        raise InvalidValueError(f"{ev.value!r} is not a score") from exc
+        raise InvalidValueError(
+            f"{ev.value!r} is not a score", "error.csat.not_a_score", value=ev.value
+        ) from exc
     await _answer(desk, ev, who, turn, poll, score, None)
 
 
@@ -294,7 +296,7 @@ async def _poll_id(desk: Desk, ev: ChoiceSubmitted) -> int:
             )
         if ref_id is not None:
             return int(ref_id)
-    raise InvalidValueError("this answer does not belong to a survey")
+    raise InvalidValueError("this answer does not belong to a survey", "error.csat.unknown_poll")
 
 
 async def on_comment_button(ctx: TurnContext, ev: ChoiceSubmitted) -> None:

@@ -7,9 +7,9 @@ feature that registers one of these names fails with both owners named.
 from __future__ import annotations
 
 from supportbot.context import TurnContext
-from supportbot.errors import IllegalTransitionError, InvalidValueError, NotAllowedError
+from supportbot.errors import InvalidValueError, NotAllowedError
 from supportbot.events import ChoiceSubmitted, FormSubmitted
-from supportbot.handlers.commands import simple_step
+from supportbot.handlers.commands import close_handoffs, resolve_or_offer, simple_step
 from supportbot.intents import OpenForm
 from supportbot.messages import Form
 from supportbot.plugins import Hooks
@@ -20,27 +20,31 @@ def ticket_number(value: str) -> int:
     try:
         return int(value.lstrip("#"))
     except ValueError as exc:
-        raise InvalidValueError(f"{value!r} is not a ticket number") from exc
+        raise InvalidValueError(
+            f"{value!r} is not a ticket number", "error.not_a_ticket_number", value=value
+        ) from exc
 
 
 async def on_choice(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
     handler = ctx.desk.hooks.choices.get(ev.action)
     if handler is None:
-        raise InvalidValueError(f"unknown action {ev.action!r}")
+        raise InvalidValueError(
+            f"unknown action {ev.action!r}", "error.unknown_button", action=ev.action
+        )
     await handler(ctx, ev)
 
 
 async def on_form(ctx: TurnContext, ev: FormSubmitted) -> None:
     handler = ctx.desk.hooks.forms.get(ev.form)
     if handler is None:
-        raise InvalidValueError(f"unknown form {ev.form!r}")
+        raise InvalidValueError(f"unknown form {ev.form!r}", "error.unknown_form", form=ev.form)
     await handler(ctx, ev)
 
 
 async def open_form(ctx: TurnContext, ev: ChoiceSubmitted, form: Form, *, staff: bool) -> None:
     """Open `form` for the person who clicked (`staff`: only for support staff)."""
     if staff and not ctx.desk.people.is_staff(await ctx.person()):
-        raise NotAllowedError("only support staff can do that")
+        raise NotAllowedError("only support staff can do that", "error.staff_only")
     ctx.emit(OpenForm(ev.platform, ev.actor.user_id, ev.trigger_id, form, ev.conversation))
 
 
@@ -48,7 +52,23 @@ async def open_form(ctx: TurnContext, ev: ChoiceSubmitted, form: Form, *, staff:
 async def _ticket_button(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
     step = ev.action.removeprefix("ticket.")
     number = ticket_number(ev.value)
+    if step in ("resolve", "resolve_anyway"):
+        change = await resolve_or_offer(ctx, step, number)
+        if change is not None:
+            ctx.apply(change)
+        return
     ctx.apply(await simple_step(ctx.desk.tickets, step, number, await ctx.person(), ev.platform))
+
+
+async def _close_handoffs_and_resolve(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
+    """*Close hand-off and resolve* (on the "open hand-off" refusal): every open hand-off of the
+    ticket is closed, then the ticket resolved, in this one turn."""
+    number = ticket_number(ev.value)
+    if await ctx.desk.tickets.open_handoffs(number):
+        await close_handoffs(ctx, number, every=True)
+    change = await resolve_or_offer(ctx, "resolve", number)
+    if change is not None:
+        ctx.apply(change)
 
 
 async def _escalate_button(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
@@ -71,7 +91,7 @@ async def _handoff_step(ctx: TurnContext, ev: ChoiceSubmitted) -> None:
 async def _new_ticket_form(ctx: TurnContext, ev: FormSubmitted) -> None:
     body = ev.values.get("body", "").strip()
     if not body:
-        raise InvalidValueError("please say what you need")
+        raise InvalidValueError("please say what you need", "error.form.empty")
     who = await ctx.person()
     kind = "internal" if ctx.desk.people.is_staff(who) else "customer"
     await ctx.open_ticket(
@@ -103,7 +123,9 @@ async def _escalation_form(ctx: TurnContext, ev: FormSubmitted) -> None:
 async def _handoff_form(ctx: TurnContext, ev: FormSubmitted) -> None:
     department = ev.values.get("department", "")
     if not department:
-        raise IllegalTransitionError("choose a department to hand off to")
+        raise InvalidValueError(
+            "choose a department to hand off to", "error.handoff.department_missing"
+        )
     ctx.apply(
         await ctx.desk.tickets.open_handoff(
             ticket_id=ticket_number(ev.context),
@@ -120,6 +142,7 @@ def register(hooks: Hooks) -> None:
         hooks.choice(f"ticket.{step}", _ticket_button)
     hooks.choice("ticket.escalate", _escalate_button)
     hooks.choice("ticket.handoff", _handoff_button)
+    hooks.choice("ticket.close_handoffs_and_resolve", _close_handoffs_and_resolve)
     hooks.choice("handoff.accept", _handoff_step)
     hooks.choice("handoff.done", _handoff_step)
     hooks.form("ticket.new", _new_ticket_form)

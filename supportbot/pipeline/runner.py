@@ -188,7 +188,8 @@ class Pipeline:
         try:
             await self.dispatch(ctx)
         except TicketError as exc:  # a refusal: raised before anything was changed
-            locale = self.desk.people.locale_of(ctx._handle)
+            # the refusal may come before the handler asked who acted (`show 999`): ask now
+            locale = await ctx.locale()
             ctx.tell(self.desk.error_message(exc, locale))
             return str(exc)
         return None

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from supportbot.adapter import AdapterContext, ChatAdapter
 from supportbot.config import Config
+from supportbot.playground import mail
 from supportbot.playground.access import Access, is_on
 from supportbot.playground.actions import Actions
 from supportbot.playground.adapter import PlaygroundAdapter
@@ -55,6 +56,7 @@ class PlaygroundPlugin:
         actions = Actions(adapter, ctx.sink)
         access = Access.from_env(ctx.env, templates)
         mount(ctx.app, adapter, actions, access=access)
+        mail.mount(ctx.app, access, templates, ctx.config.locale)  # needs EMAIL_RELAY=playground
         ctx.app[PLAYGROUND] = actions
         ctx.app[PLAYGROUND_ACCESS] = access
         ctx.app.on_shutdown.append(_close_pages(adapter))

@@ -28,7 +28,17 @@ MAX_TEXT = 4000
 
 
 class ActionError(ValueError):
-    """The action is malformed or refers to something that is not there; the page shows why."""
+    """The action is malformed or refers to something that is not there; the page shows why,
+    from the `playground.error.*` template in the persona's language (`str()`: once rendered,
+    that text; before, the English for logs)."""
+
+    def __init__(self, english: str, template: str, /, **values: Any) -> None:
+        super().__init__(english)
+        self.template, self.values = template, values
+        self.text: str | None = None
+
+    def __str__(self) -> str:
+        return self.text if self.text is not None else super().__str__()
 
 
 class Actions:
@@ -37,8 +47,19 @@ class Actions:
         self.sink = sink
 
     async def handle(self, payload: Mapping[str, Any]) -> Outcome | None:
-        """Run one action; None when it needed no event (closing a dialog)."""
-        persona = self._persona(payload)
+        """Run one action; None when it needed no event (closing a dialog). A refused action
+        raises `ActionError` worded in the persona's language."""
+        locale = "en"
+        try:
+            persona = self._persona(payload)
+            locale = persona.locale
+            return await self._handle(payload, persona)
+        except ActionError as exc:
+            text = self.adapter.templates.render(exc.template, locale, **exc.values)
+            exc.text = markup.to_plain(text)
+            raise
+
+    async def _handle(self, payload: Mapping[str, Any], persona: Persona) -> Outcome | None:
         delivery = Delivery(_event_id(payload), persona.actor())
         kind = _text(payload, "type")
         if kind == "post":
@@ -65,22 +86,34 @@ class Actions:
             return inbound.reaction_event(d, row, text, author.actor() if author else d.actor)
         if kind == "form":
             return await self._form(payload, persona, d)
-        raise ActionError(f"unknown action type {kind!r}")
+        raise ActionError(
+            f"unknown action type {kind!r}", "playground.error.unknown_action", kind=kind
+        )
 
     def _persona(self, payload: Mapping[str, Any]) -> Persona:
         persona_id = _text(payload, "persona")
         persona = self.adapter.personas.get(persona_id)
         if persona is None:
-            raise ActionError(f"unknown persona {persona_id!r}")
+            raise ActionError(
+                f"unknown persona {persona_id!r}",
+                "playground.error.unknown_persona",
+                persona=persona_id,
+            )
         return persona
 
     async def _post(self, payload: Mapping[str, Any], persona: Persona, d: Delivery) -> AnyEvent:
         text = _text(payload, "text").strip()
         if not text or len(text) > MAX_TEXT:
-            raise ActionError(f"a message needs 1 to {MAX_TEXT} characters")
+            raise ActionError(
+                f"a message needs 1 to {MAX_TEXT} characters",
+                "playground.error.text_length",
+                limit=MAX_TEXT,
+            )
         channel = _text(payload, "channel")
         if channel.startswith("dm:") and channel != dm_channel(persona.id):
-            raise ActionError("you can only write in your own direct messages")
+            raise ActionError(
+                "you can only write in your own direct messages", "playground.error.not_your_dm"
+            )
         thread = await self._thread(payload, channel)
         body = message_to_json(Message(text=markup.escape(text)))
         command = inbound.command_text(text)
@@ -97,13 +130,18 @@ class Actions:
             return None
         root = await self.adapter.store.get(_int(thread))
         if root is None or root.channel_id != channel or root.thread_id is not None:
-            raise ActionError(f"no thread {thread!r} in #{channel}")
+            raise ActionError(
+                f"no thread {thread!r} in #{channel}",
+                "playground.error.no_thread",
+                thread=str(thread),
+                channel=channel,
+            )
         return root.message_id
 
     async def _message_row(self, payload: Mapping[str, Any], persona: Persona) -> StoredMessage:
         row = await self.adapter.store.get(_int(payload.get("message")))
         if row is None or row.kind != "message" or not row.shown_to(persona.id):
-            raise ActionError("that message is not there any more")
+            raise ActionError("that message is not there any more", "playground.error.message_gone")
         return row
 
     async def _button(
@@ -113,7 +151,9 @@ class Actions:
         action, value = _text(payload, "action"), _text(payload, "value")
         buttons = message_from_json(row.body).buttons
         if not any(b.action == action and b.value == value for b in buttons):
-            raise ActionError("that button is not on the message any more")
+            raise ActionError(
+                "that button is not on the message any more", "playground.error.button_gone"
+            )
         return row, action, value
 
     async def _choice(
@@ -124,7 +164,9 @@ class Actions:
         for choice in message_from_json(row.body).choices:
             if choice.action == action and any(o.value == value for o in choice.options):
                 return row, action, value, choice.context
-        raise ActionError("that choice is not on the message any more")
+        raise ActionError(
+            "that choice is not on the message any more", "playground.error.choice_gone"
+        )
 
     async def _form(self, payload: Mapping[str, Any], persona: Persona, d: Delivery) -> AnyEvent:
         row = await self._form_row(payload, persona, remove=False)
@@ -134,7 +176,12 @@ class Actions:
         values = {i.name: str(given.get(i.name, "")).strip() for i in form.inputs}
         missing = [i.name for i in form.inputs if not i.optional and not values[i.name]]
         if missing:
-            raise ActionError(f"please fill in: {', '.join(missing)}")
+            labels = [i.label for i in form.inputs if i.name in missing]
+            raise ActionError(
+                f"please fill in: {', '.join(missing)}",
+                "playground.error.missing_fields",
+                fields=", ".join(labels),
+            )
         await self.adapter.store.remove(row.id)
         where = inbound.conversation(row.channel_id, row.thread_id)
         return inbound.form_event(d, where, form.form, values, form.context)
@@ -144,7 +191,7 @@ class Actions:
     ) -> StoredMessage:
         row = await self.adapter.store.get(_int(payload.get("form")))
         if row is None or row.kind != "form" or row.visible_to != persona.id:
-            raise ActionError("that dialog is closed")
+            raise ActionError("that dialog is closed", "playground.error.dialog_closed")
         if remove:
             await self.adapter.store.remove(row.id)
         return row
@@ -153,7 +200,7 @@ class Actions:
 def _text(payload: Mapping[str, Any], key: str) -> str:
     value = payload.get(key, "")
     if not isinstance(value, str):
-        raise ActionError(f"{key!r} must be a string")
+        raise ActionError(f"{key!r} must be a string", "playground.error.not_text", key=key)
     return value
 
 
@@ -161,7 +208,9 @@ def _int(value: object) -> int:
     try:
         return int(str(value))
     except ValueError:
-        raise ActionError(f"{value!r} is not a message id") from None
+        raise ActionError(
+            f"{value!r} is not a message id", "playground.error.not_a_message_id"
+        ) from None
 
 
 def _event_id(payload: Mapping[str, Any]) -> str:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from aiohttp import web
 
+from supportbot.adapter import ENTRY_POINT_GROUP, AdapterPlugin
 from supportbot.config import Config, load_config
 from supportbot.durations import parse_duration
 from supportbot.playground import PLAYGROUND, PLAYGROUND_ACCESS, PlaygroundPlugin
@@ -26,6 +29,7 @@ from supportbot.playground.scenario import StoryError, play
 from supportbot.starter import demo_config as bundled_demo_config
 
 log = logging.getLogger(__name__)
+DEMO_MAIL = "support@desk.example"  # the demo's support address (mail view: /playground/mail)
 STORY_PAUSE = 2.5  # seconds between the story's steps, so a visitor can follow
 
 
@@ -46,9 +50,10 @@ async def run_demo(
     """
     with tempfile.TemporaryDirectory(prefix="supportbot-demo-") as scratch:
         file = _fresh(database) if database is not None else Path(scratch) / "demo.db"
-        config = demo_config(_load(config_path), file)
+        mail = mail_plugin()
+        config = demo_config(_load(config_path), file, mail=mail is not None)
         clock = DemoClock()
-        runner = web.AppRunner(_create_app(config, clock))
+        runner = web.AppRunner(_create_app(config, clock, mail, Path(scratch)))
         await runner.setup()  # runs the migrations and syncs the config's people
         try:
             if history:
@@ -101,13 +106,19 @@ class DemoClock:
         self.skipped += delta
 
 
-def _create_app(config: Config, clock: DemoClock) -> web.Application:
+def _create_app(
+    config: Config, clock: DemoClock, mail: AdapterPlugin | None, scratch: Path
+) -> web.Application:
     from supportbot.server import create_app  # the composition root (imports every feature)
 
     # The demo is the playground alone: no platform tokens, nothing leaves the machine. The
     # playground still wants its token (printed with the link): a visitor cannot guess it.
+    # With the e-mail adapter installed, mail too, kept in the playground (EMAIL_RELAY=playground).
     env = {**os.environ, "SUPPORTBOT_PLAYGROUND": "on"}
-    plugins = {PLATFORM: PlaygroundPlugin()}
+    plugins: dict[str, AdapterPlugin] = {PLATFORM: PlaygroundPlugin()}
+    if mail is not None:
+        env.update(mail_env(scratch))
+        plugins["email"] = mail
     folder = Path(config.workflows_dir)
     return create_app(config, env, clock=clock, plugins=plugins, workflows_dir=folder)
 
@@ -119,7 +130,27 @@ async def _play_story(app: web.Application, clock: DemoClock) -> None:
         print(f"the scripted story stopped: {exc}", file=sys.stderr, flush=True)
 
 
-def demo_config(config: Config, database: Path) -> Config:
+def mail_plugin() -> AdapterPlugin | None:
+    """The e-mail adapter's plug-in, when its distribution is installed."""
+    for entry in entry_points(group=ENTRY_POINT_GROUP, name="email"):
+        plugin: AdapterPlugin = entry.load()()
+        return plugin
+    return None
+
+
+def mail_env(scratch: Path) -> dict[str, str]:
+    """The e-mail adapter as the demo runs it: no listener, no relay, the mail view instead."""
+    return {
+        "EMAIL_ADDRESS": DEMO_MAIL,
+        "EMAIL_RELAY": "playground",
+        "EMAIL_LISTEN": "off",
+        "EMAIL_TRUSTED_AUTHSERV_IDS": "playground",  # the mail view vouches for its visitors
+        "EMAIL_LINK_SECRET": secrets.token_hex(16),  # CSAT links for this run of the demo
+        "EMAIL_ATTACHMENTS_DIR": str(scratch / "email-attachments"),
+    }
+
+
+def demo_config(config: Config, database: Path, *, mail: bool = False) -> Config:
     """The config with SQLite, absolute workflow paths and the playground's channels and people.
 
     Only what the config leaves unsaid is filled in: a config that already names playground
@@ -138,6 +169,8 @@ def demo_config(config: Config, database: Path) -> Config:
         org = config.organizations[0].name if config.organizations else None
         intake = {"platform": PLATFORM, "channel": "customers", "organization": org}
         data["intake_channels"].append(intake)
+    if mail and not any(c.platform == "email" for c in config.intake_channels):
+        data["intake_channels"].append({"platform": "email", "channel": DEMO_MAIL})
     for org in data["organizations"][:1]:
         org["platform_ids"] = {PLATFORM: org["name"].lower(), **org["platform_ids"]}
     return Config.model_validate(data)

@@ -174,7 +174,7 @@ class ServiceBase:
         async with self.reads() as s:
             row = await s.get(model, row_id)
         if row is None:
-            raise TicketNotFoundError(f"there is no {what} {row_id}")
+            raise TicketNotFoundError(f"there is no {what} {row_id}", _not_found(what), id=row_id)
         return row
 
     async def _locked_row(self, s: AsyncSession, model: type[R], row_id: int, what: str) -> R:
@@ -182,7 +182,7 @@ class ServiceBase:
         write lock already)."""
         row = await s.scalar(select(model).where(model.id == row_id).with_for_update())
         if row is None:
-            raise TicketNotFoundError(f"there is no {what} {row_id}")
+            raise TicketNotFoundError(f"there is no {what} {row_id}", _not_found(what), id=row_id)
         return row
 
     @staticmethod
@@ -195,7 +195,9 @@ class ServiceBase:
         held = _held(s)
         t = held.get(ticket_id) or await s.get(Ticket, ticket_id)
         if t is None:
-            raise TicketNotFoundError(f"there is no ticket #{ticket_id}", number=ticket_id)
+            raise TicketNotFoundError(
+                f"there is no ticket #{ticket_id}", "error.not_found.ticket", number=ticket_id
+            )
         held[ticket_id] = t
         return t
 
@@ -207,7 +209,9 @@ class ServiceBase:
             return await self._load(s, ticket_id)
         t = await s.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
         if t is None:
-            raise TicketNotFoundError(f"there is no ticket #{ticket_id}", number=ticket_id)
+            raise TicketNotFoundError(
+                f"there is no ticket #{ticket_id}", "error.not_found.ticket", number=ticket_id
+            )
         locked.add(ticket_id)
         _held(s)[ticket_id] = t
         return t
@@ -224,6 +228,7 @@ class ServiceBase:
         if not states.can(step, t.status):
             raise IllegalTransitionError(
                 states.refusal(step, t.id, t.status),
+                "error.illegal",
                 number=t.id,
                 step=step,
                 status=t.status,
@@ -231,7 +236,9 @@ class ServiceBase:
 
     def _require_staff(self, actor: str, step: str) -> None:
         if not self.people.is_staff(actor):
-            raise NotAllowedError(f"only support staff can {step} tickets", step=step)
+            raise NotAllowedError(
+                f"only support staff can {step} tickets", "error.staff_only.step", step=step
+            )
 
     def _is_lead_or_admin(self, actor: str | None, team: str) -> bool:
         return self.people.is_lead_of(actor, team) or self.people.is_admin(actor)
@@ -239,13 +246,21 @@ class ServiceBase:
     def _check_team(self, team: str) -> None:
         if self.config.team(team) is None:
             known = ", ".join(t.name for t in self.config.teams)
-            raise InvalidValueError(f"unknown team {team!r}; teams: {known}", team=team)
+            raise InvalidValueError(
+                f"unknown team {team!r}; teams: {known}",
+                "error.unknown_team",
+                team=team,
+                known=known,
+            )
 
     @staticmethod
     def _check_priority(priority: str) -> None:
         if priority not in PRIORITIES:
             raise InvalidValueError(
-                f"priority must be one of {', '.join(PRIORITIES)}", priority=priority
+                f"priority must be one of {', '.join(PRIORITIES)}",
+                "error.priority",
+                priority=priority,
+                known=", ".join(PRIORITIES),
             )
 
     def _resume_clock(self, t: Ticket) -> None:
@@ -253,6 +268,11 @@ class ServiceBase:
         if t.status == states.Status.WAITING and t.waiting_since is not None:
             t.paused_seconds += int((self.clock.now() - t.waiting_since).total_seconds())
             t.status, t.waiting_since = states.Status.ASSIGNED, None
+
+
+def _not_found(what: str) -> str:
+    """The refusal's template for a missing row: `hand-off` -> `error.not_found.handoff`."""
+    return "error.not_found." + what.replace("-", "")
 
 
 def _held(s: AsyncSession) -> dict[int, Ticket]:

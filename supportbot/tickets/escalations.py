@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from supportbot.commands import closest
 from supportbot.errors import (
     IllegalTransitionError,
     InvalidValueError,
@@ -27,11 +28,17 @@ class EscalationSteps(ServiceBase):
     ) -> TicketChange:
         self._require_staff(actor, "escalate")
         if not reason.strip():
-            raise InvalidValueError("an escalation needs a reason")
+            raise InvalidValueError(
+                "an escalation needs a reason", "error.escalation.reason_missing"
+            )
         if department and self.config.department(department) is None:
             known = ", ".join(d.name for d in self.config.departments)
             raise InvalidValueError(
-                f"unknown department {department!r}; departments: {known}", department=department
+                f"unknown department {department!r}; departments: {known}",
+                "error.unknown_department",
+                department=department,
+                suggestion=closest(department, (d.name for d in self.config.departments)),
+                known=known,
             )
         async with self.sessions.begin() as s:
             t = await self._lock(s, ticket_id)
@@ -43,7 +50,9 @@ class EscalationSteps(ServiceBase):
             )
             if pending is not None:
                 raise IllegalTransitionError(
-                    f"#{t.id} already waits for an escalation decision", number=t.id
+                    f"#{t.id} already waits for an escalation decision",
+                    "error.escalation.pending",
+                    number=t.id,
                 )
             me = await self.people.ensure(s, actor)
             esc = Escalation(
@@ -71,7 +80,10 @@ class EscalationSteps(ServiceBase):
         self, *, escalation_id: int, actor: str, approve: bool, source: str, note: str = ""
     ) -> TicketChange:
         if not approve and not note.strip():
-            raise InvalidValueError("a denial needs a reason the agent can read")
+            raise InvalidValueError(
+                "a denial needs a reason the agent can read",
+                "error.escalation.denial_reason_missing",
+            )
         try:
             return await self._decide(escalation_id, actor, approve, source, note)
         except NotAllowedError as refused:
@@ -98,7 +110,9 @@ class EscalationSteps(ServiceBase):
                 raise IllegalTransitionError(
                     f"this escalation was already {esc.status}"
                     + (f" by {who.name}" if who else ""),
+                    "error.escalation.already_decided",
                     status=esc.status,
+                    by=who.name if who else "",
                 )
             assert me is not None
             esc.status = "approved" if approve else "denied"
@@ -116,7 +130,9 @@ class EscalationSteps(ServiceBase):
     def _check_decider(self, esc: Escalation, actor: str, me: PersonRecord | None) -> None:
         if me is not None and me.id == esc.requested_by_id and not self.people.is_admin(actor):
             raise NotAllowedError(
-                "you cannot decide your own escalation; another lead must", team=esc.team
+                "you cannot decide your own escalation; another lead must",
+                "error.escalation.own",
+                team=esc.team,
             )
         allowed = self.people.is_admin(actor) or (
             esc.level == 1 and self.people.is_lead_of(actor, esc.team)
@@ -124,7 +140,10 @@ class EscalationSteps(ServiceBase):
         if not allowed:
             who = f"leads of {esc.team}" if esc.level == 1 else "admins"
             raise NotAllowedError(
-                f"only {who} can approve or deny this escalation", team=esc.team, level=esc.level
+                f"only {who} can approve or deny this escalation",
+                "error.escalation.not_approver",
+                team=esc.team,
+                level=esc.level,
             )
 
     async def raise_escalation_level(self, *, escalation_id: int, source: str) -> TicketChange:
@@ -133,7 +152,12 @@ class EscalationSteps(ServiceBase):
             esc = await self._locked_row(s, Escalation, escalation_id, "escalation")
             t = await self._lock(s, esc.ticket_id)
             if esc.status != "pending":
-                raise IllegalTransitionError(f"this escalation was already {esc.status}")
+                raise IllegalTransitionError(
+                    f"this escalation was already {esc.status}",
+                    "error.escalation.already_decided",
+                    status=esc.status,
+                    by="",
+                )
             esc.level += 1
             data = {"escalation_id": esc.id, "level": esc.level}
             view = await self._commit_change(s, t, None, "escalation.raised", source, data)

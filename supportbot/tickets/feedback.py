@@ -42,7 +42,11 @@ class FeedbackSteps(ServiceBase):
         async with self.sessions.begin() as s:
             t = await self._lock(s, ticket_id)  # polls of one ticket queue here
             if await s.scalar(select(CsatPoll.id).where(CsatPoll.ticket_id == t.id)):
-                raise IllegalTransitionError(f"#{ticket_id} was already polled", number=ticket_id)
+                raise IllegalTransitionError(
+                    f"#{ticket_id} was already polled",
+                    "error.csat.already_polled",
+                    number=ticket_id,
+                )
             poll = CsatPoll(
                 ticket_id=t.id,
                 requester_id=t.requester_id,
@@ -64,17 +68,23 @@ class FeedbackSteps(ServiceBase):
         comment: str | None = None,
     ) -> TicketChange:
         if not 1 <= score <= 5:
-            raise InvalidValueError("a score is a whole number from 1 to 5", score=score)
+            raise InvalidValueError(
+                "a score is a whole number from 1 to 5", "error.csat.score_range", score=score
+            )
         async with self.sessions.begin() as s:
             poll = await self._locked_row(s, CsatPoll, poll_id, "poll")
             if poll.status == "expired" or self.clock.now() >= poll.expires_at:
                 raise IllegalTransitionError(
-                    "this survey has closed; thank you all the same", poll_id=poll_id
+                    "this survey has closed; thank you all the same",
+                    "error.csat.closed",
+                    poll_id=poll_id,
                 )
             if actor is not None:
                 who = await self.people.by_handle(s, actor)
                 if who is None or who.id != poll.requester_id:
-                    raise NotAllowedError("only the requester can answer this survey")
+                    raise NotAllowedError(
+                        "only the requester can answer this survey", "error.csat.not_requester"
+                    )
             t = await self._lock(s, poll.ticket_id)
             replaced = poll.status == "answered"
             poll.status, poll.score, poll.answered_at = "answered", score, self.clock.now()
@@ -133,12 +143,16 @@ class FeedbackSteps(ServiceBase):
         day_start: datetime | None = None,
     ) -> KudosGiven:
         if giver is not None and giver == receiver:
-            raise NotAllowedError("kudos are for others; you cannot give yourself kudos")
+            raise NotAllowedError(
+                "kudos are for others; you cannot give yourself kudos", "error.kudos.self"
+            )
         if not reason.strip():
-            raise InvalidValueError("say what the kudos are for")
+            raise InvalidValueError("say what the kudos are for", "error.kudos.reason_missing")
         points = self.config.kudos.points if points is None else points
         if points < 1:
-            raise InvalidValueError("kudos are worth at least one point", points=points)
+            raise InvalidValueError(
+                "kudos are worth at least one point", "error.kudos.points", points=points
+            )
         async with self.sessions.begin() as s:
             to = (
                 await self.people.ensure(s, receiver)
@@ -146,7 +160,9 @@ class FeedbackSteps(ServiceBase):
                 else (await self.people.by_handle(s, receiver))
             )
             if to is None:
-                raise InvalidValueError(f"nobody is called {receiver!r}", handle=receiver)
+                raise InvalidValueError(
+                    f"nobody is called {receiver!r}", "error.unknown_person", handle=receiver
+                )
             giver_id = await self._actor_id(s, giver)
             if giver is not None:
                 await self._check_daily_limit(s, giver_id, day_start)
@@ -186,6 +202,7 @@ class FeedbackSteps(ServiceBase):
         if (given or 0) >= self.config.kudos.daily_limit:
             raise NotAllowedError(
                 f"you have given {self.config.kudos.daily_limit} kudos today; more tomorrow",
+                "error.kudos.daily_limit",
                 limit=self.config.kudos.daily_limit,
             )
 

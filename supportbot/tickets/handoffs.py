@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from supportbot.commands import closest
 from supportbot.errors import (
     IllegalTransitionError,
     InvalidValueError,
@@ -28,9 +29,13 @@ class HandoffSteps(ServiceBase):
     ) -> TicketChange:
         dept = self.config.department(department)
         if dept is None:
-            known = ", ".join(d.name for d in self.config.departments) or "none configured"
+            known = ", ".join(d.name for d in self.config.departments)
             raise InvalidValueError(
-                f"unknown department {department!r}; departments: {known}", department=department
+                f"unknown department {department!r}; departments: {known or 'none configured'}",
+                "error.unknown_department",
+                department=department,
+                suggestion=closest(department, (d.name for d in self.config.departments)),
+                known=known,
             )
         async with self.sessions.begin() as s:
             t = await self._lock(s, ticket_id)
@@ -44,7 +49,10 @@ class HandoffSteps(ServiceBase):
             )
             if open_one is not None:
                 raise IllegalTransitionError(
-                    f"#{t.id} already has an open hand-off to {department}", number=t.id
+                    f"#{t.id} already has an open hand-off to {department}",
+                    "error.handoff.already_open",
+                    number=t.id,
+                    department=department,
                 )
             actor_id = await self._actor_id(s, actor)
             if due_at is None and dept.sla is not None:
@@ -81,7 +89,11 @@ class HandoffSteps(ServiceBase):
             t = await self._lock(s, h.ticket_id)
             if h.status not in allowed:
                 raise IllegalTransitionError(
-                    f"the hand-off to {h.department} is already {h.status}", status=h.status
+                    f"the hand-off to {h.department} is already {h.status}",
+                    "error.handoff.already_moved",
+                    number=h.ticket_id,
+                    department=h.department,
+                    status=h.status,
                 )
             actor_id = await self._actor_id(s, actor)
             now = self.clock.now()

@@ -25,6 +25,7 @@ from supportbot.store.models import Handoff, Ticket
 from supportbot.store.unit import created_here
 from supportbot.tickets import states
 from supportbot.tickets.base import TicketChange
+from supportbot.tickets.channels import ChannelSteps
 from supportbot.tickets.escalations import EscalationSteps
 from supportbot.tickets.feedback import FeedbackSteps
 from supportbot.tickets.handoffs import HandoffSteps
@@ -54,7 +55,7 @@ class NewTicket:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, SelfServiceSteps):
+class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, ChannelSteps, SelfServiceSteps):
     # -- reads -------------------------------------------------------------------------------
     async def get(self, ticket_id: int) -> TicketView:
         async with self.reads() as s:
@@ -124,11 +125,16 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, SelfServiceSte
             if t.assignee_id is not None and t.status != states.Status.RESOLVED:
                 holder = await self.people.by_handle(s, actor)
                 if holder is not None and holder.id == t.assignee_id:
-                    raise AlreadyClaimedError(f"you already have #{t.id}", number=t.id, by="you")
+                    raise AlreadyClaimedError(
+                        f"you already have #{t.id}", "error.already_yours", number=t.id, by="you"
+                    )
                 owner = (await ticket_view(s, t, self.people)).assignee
                 name = owner.name if owner else "someone"
                 raise AlreadyClaimedError(
-                    f"#{t.id} is already claimed by {name}", number=t.id, by=name
+                    f"#{t.id} is already claimed by {name}",
+                    "error.already_claimed",
+                    number=t.id,
+                    by=name,
                 )
             self._check_step("claim", t)
             me = await self.people.ensure(s, actor)
@@ -144,7 +150,9 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, SelfServiceSte
             me = await self.people.ensure(s, actor)
             if t.assignee_id != me.id and not self._is_lead_or_admin(actor, t.team):
                 raise NotAllowedError(
-                    f"only the assignee or a lead can unclaim #{t.id}", number=t.id
+                    f"only the assignee or a lead can unclaim #{t.id}",
+                    "error.unclaim.not_allowed",
+                    number=t.id,
                 )
             self._resume_clock(t)  # count the time spent waiting before the ticket changes hands
             t.assignee_id, t.status = None, states.Status.NEW
@@ -155,7 +163,9 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, SelfServiceSte
         self, *, ticket_id: int, assignee: str, actor: str | None, source: str
     ) -> TicketChange:
         if not self.people.is_staff(assignee):
-            raise InvalidValueError(f"{assignee} is not on the support staff", handle=assignee)
+            raise InvalidValueError(
+                f"{assignee} is not on the support staff", "error.not_staff", handle=assignee
+            )
 
         async def run(s: AsyncSession, t: Ticket) -> dict[str, Any]:
             person = await self.people.ensure(s, assignee)
@@ -220,7 +230,7 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, SelfServiceSte
         self, *, ticket_id: int, text: str, actor: str | None, source: str
     ) -> TicketChange:
         if not text.strip():
-            raise InvalidValueError("a note needs some text")
+            raise InvalidValueError("a note needs some text", "error.note.empty")
 
         async def run(s: AsyncSession, t: Ticket) -> dict[str, Any]:
             return {"text": text}
@@ -283,6 +293,7 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, SelfServiceSte
                 names = ", ".join(still_open)
                 raise IllegalTransitionError(
                     f"#{t.id} has an open hand-off to {names}; resolve again to confirm",
+                    "error.resolve.open_handoff",
                     number=t.id,
                     departments=names,
                     needs_confirmation=True,

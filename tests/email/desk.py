@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp.test_utils import TestClient
 from supportbot_email import EmailAdapter, EmailPlugin
 
 from supportbot.config import Config
 from tests.slack.e2e import RecordingPlugin, desk_config
-from tests.slack.kit import MockSlackApi, Recorder, signed_headers, slack_env
+from tests.slack.kit import MockSlackApi, Recorder, fixture_json, signed_headers, slack_env
 
 from .kit import SUPPORT, CapturingRelay, email_env, hand_in
 
@@ -21,10 +23,13 @@ SLACK_SUPPORT = "C0SUPPORT"
 REPO_WORKFLOWS = Path(__file__).parents[2] / "workflows"
 
 
-def mail_desk_config(tmp_path: Path, **overrides: Any) -> Config:
+def mail_desk_config(
+    tmp_path: Path, workflows: tuple[str, ...] = ("10-triage.yaml",), **overrides: Any
+) -> Config:
     folder = tmp_path / "workflows"
     folder.mkdir(exist_ok=True)
-    shutil.copy(REPO_WORKFLOWS / "10-triage.yaml", folder / "10-triage.yaml")  # it acknowledges
+    for name in workflows:  # 10-triage acknowledges; 60-csat polls after resolution
+        shutil.copy(REPO_WORKFLOWS / name, folder / name)
     intake = [
         {"platform": "slack", "channel": "C0ACMESHARED", "organization": "acme"},
         {"platform": "email", "channel": SUPPORT},
@@ -69,6 +74,50 @@ class MailDesk:
 
     def in_thread(self, ts: str) -> list[Any]:
         return [c for c in self.api.named("chat.postMessage") if c.args.get("thread_ts") == ts]
+
+    async def slack_customer_writes(self, text: str) -> int:
+        """A customer writes in the shared Slack channel (a chat ticket)."""
+        payload = fixture_json("event_message_shared_channel.json")
+        payload["event"]["text"] = text
+        body = json.dumps(payload)
+        response = await self.client.post(
+            "/slack/events",
+            data=body.encode(),
+            headers={"Content-Type": "application/json", **signed_headers(body)},
+        )
+        return response.status
+
+    async def slash(self, text: str, user: str = "U0AGENT1") -> int:
+        """`/support <text>` from Slack, as a signed form post."""
+        body = urlencode(
+            {
+                "command": "/support",
+                "text": text,
+                "user_id": user,
+                "user_name": user.lower(),
+                "channel_id": SLACK_SUPPORT,
+                "team_id": "T0001",
+                "trigger_id": f"t{uuid.uuid4().hex}",  # each command is its own event
+                "response_url": "https://hooks.slack.com/commands/T0001/1/x",
+            }
+        )
+        response = await self.client.post(
+            "/slack/events",
+            data=body.encode(),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                **signed_headers(body),
+            },
+        )
+        return response.status
+
+    def private(self, user: str = "U0AGENT1") -> list[str]:
+        """What the desk told `user` privately (ephemeral messages)."""
+        return [
+            str(c.args.get("text", "")) + str(c.args.get("blocks", ""))
+            for c in self.api.named("chat.postEphemeral")
+            if c.args.get("user") == user
+        ]
 
     async def slack_thread_reply(self, card_ts: str, text: str, user: str = "U0AGENT1") -> int:
         payload = {

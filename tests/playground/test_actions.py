@@ -137,7 +137,7 @@ async def test_a_submitted_form_becomes_form_submitted_once(playground: Playgrou
     state = await playground.adapter.store.get(1)
     assert state is not None and state.kind == "form"
     empty = await playground.act(persona="aiko", type="form", form="1", values={"reason": " "})
-    assert empty["status"] == 400 and "reason" in empty["error"]
+    assert empty["status"] == 400 and "Why?" in empty["error"]  # the label the user saw
     other = await playground.act(persona="ken", type="form", form="1", values={"reason": "x"})
     assert other["status"] == 400
     await playground.act(persona="aiko", type="form", form="1", values={"reason": "P1 outage"})

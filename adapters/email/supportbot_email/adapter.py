@@ -10,11 +10,14 @@ from __future__ import annotations
 from supportbot.adapter import Capabilities, Delivery, Directory, EventSink
 from supportbot.events import AnyEvent, MessageRef
 from supportbot.intents import Intent
+from supportbot.store.db import SessionFactory
 from supportbot_email.attachments import AttachmentStore
+from supportbot_email.csat import CsatLinks
 from supportbot_email.inbound import Inbound, Texts
+from supportbot_email.mailroom import Mailroom
 from supportbot_email.outbound import Outbound
 from supportbot_email.relay import Relay
-from supportbot_email.settings import PLATFORM, EmailSettings
+from supportbot_email.settings import PLATFORM, PLAYGROUND, EmailSettings
 from supportbot_email.smtp import SmtpHandler, SmtpListener
 from supportbot_email.threads import ThreadStore
 from supportbot_email.trust import DnsLookup, SenderCheck
@@ -41,6 +44,7 @@ class EmailAdapter:
         directory: Directory,
         threads: ThreadStore,
         texts: Texts,
+        sessions: SessionFactory,
         dns: DnsLookup | None = None,
     ) -> None:
         self.settings = settings
@@ -53,12 +57,16 @@ class EmailAdapter:
             check=check,
             texts=texts,
         )
+        self.mailroom = (
+            Mailroom(self.inbound, settings.address) if settings.relay.host == PLAYGROUND else None
+        )
         self.outbound = Outbound(
             settings=settings,
             threads=threads,
-            relay=Relay(settings.relay),
+            relay=self.mailroom or Relay(settings.relay),
             directory=directory,
             texts=texts,
+            links=CsatLinks(settings, sessions, texts),
         )
         self.listener = SmtpListener(SmtpHandler(self.inbound, settings), settings)
 

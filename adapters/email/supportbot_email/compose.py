@@ -1,7 +1,7 @@
 """A neutral `Message` → one MIME mail with the headers that thread it.
 
-Plain text only (buttons need signed links: phase 2). Japanese: a customer who wrote in
-ISO-2022-JP gets ISO-2022-JP back (what their client surely shows; headers as RFC 2047
+Plain text only; a CSAT poll's faces become signed links (`csat.py`). Japanese: a customer who
+wrote in ISO-2022-JP gets ISO-2022-JP back (what their client surely shows; headers as RFC 2047
 encoded-words in the same charset) whenever the text fits it; everything else goes out as
 UTF-8 with base64 bodies, which every current client shows. Mail the desk writes by itself
 (acknowledgements, notices) says `Auto-Submitted: auto-replied` so other robots do not answer.
@@ -34,8 +34,9 @@ class Addressing:
     locale: str | None = None
 
 
-def body_text(message: Message, directory: Directory, footer: str = "") -> str:
-    """The message as plain text: title, text, fields as `label: value`, the small print."""
+def body_text(message: Message, directory: Directory, footer: str = "", links: str = "") -> str:
+    """The message as plain text: title, text, fields as `label: value`, the links that stand
+    for its buttons (a poll's signed links), the small print."""
     blocks = [plain(message.title, directory), plain(message.text, directory)]
     if message.fields:
         blocks.append(
@@ -43,6 +44,8 @@ def body_text(message: Message, directory: Directory, footer: str = "") -> str:
                 f"{plain(f.label, directory)}: {plain(f.value, directory)}" for f in message.fields
             )
         )
+    if links:
+        blocks.append(links)
     if message.context:
         blocks.append("\n".join(plain(c, directory) for c in message.context))
     if footer:

@@ -64,3 +64,8 @@ def reply_subject(subject: str, number: int | None) -> str:
     core = bare_subject(subject)
     tagged = f"{tag(number)} {core}".strip() if number is not None else core
     return f"Re: {tagged}" if tagged else "Re:"
+
+
+def first_subject(subject: str, number: int | None) -> str:
+    """`[#42] Login fails` for the first mail of a thread the desk opens."""
+    return reply_subject(subject, number).removeprefix("Re:").strip()

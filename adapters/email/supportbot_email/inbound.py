@@ -3,7 +3,7 @@
 Both ways in (the SMTP listener and `POST /api/email/inbound`) call `Inbound.receive` and turn
 its `Receipt` into their own answer (an SMTP reply code, an HTTP status). A new mail to a
 support address is a `MessageReceived` in that address's "channel"; a mail that names one of a
-thread's Message-IDs (or carries `[#42]` and comes from that ticket's customer) is a
+thread's Message-IDs (or carries `[#42]` and comes, verified, from that ticket's customer) is a
 `ThreadReplyReceived` in the thread whose id is the root Message-ID.
 """
 
@@ -16,12 +16,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 from supportbot.adapter import EventSink
-from supportbot.events import Actor, ConversationRef, MessageReceived, ThreadReplyReceived
+from supportbot.events import (
+    Actor,
+    ChoiceSubmitted,
+    ConversationRef,
+    MessageReceived,
+    ThreadReplyReceived,
+)
 from supportbot_email import ids
 from supportbot_email.attachments import AttachmentStore, Kept
+from supportbot_email.bounces import bounce_of
 from supportbot_email.loops import automatic
 from supportbot_email.parse import MailFormatError, ParsedMail, parse
-from supportbot_email.settings import PLATFORM, EmailSettings
+from supportbot_email.settings import BOUNCED, PLATFORM, EmailSettings
 from supportbot_email.threads import MailThread, ThreadStore
 from supportbot_email.trust import SenderCheck, Verdict
 
@@ -81,11 +88,35 @@ class Inbound:
         except (ValueError, UnicodeError, LookupError) as exc:
             return Receipt("rejected", f"the mail cannot be read: {exc}", "unreadable")
         if refusal is not None:
+            if refusal.status == "ignored":
+                await self._bounced(mail)
             return refusal
         kept = await self.store.keep(mail.parts)
         # Stored before the relay hears 250 (or the gateway 202): a crash now loses nothing.
         stored = await self.sink.accept(await self._event(mail, envelope, verdict, kept))
         return Receipt("duplicate" if stored.duplicate else "accepted")
+
+    async def _bounced(self, mail: ParsedMail) -> None:
+        """A report about a mail of ours: the desk hears of it (a note in the ticket's thread),
+        as an event in the inbox like any other; the report itself opens nothing."""
+        bounce = bounce_of(mail)
+        thread = await self.threads.find_sent(bounce.message_ids) if bounce else None
+        if bounce is None or thread is None:
+            return
+        await self.sink.accept(
+            ChoiceSubmitted(
+                event_id=f"bounce:{mail.message_id}",
+                actor=Actor(PLATFORM, mail.sender or "mailer-daemon", mail.sender_name),
+                conversation=ConversationRef(PLATFORM, thread.address, thread.root),
+                action=BOUNCED,
+                value=thread.root,
+                values={
+                    "recipient": bounce.recipient or thread.customer,
+                    "status": bounce.status,
+                    "diagnostic": bounce.diagnostic,
+                },
+            )
+        )
 
     def _refusal(self, mail: ParsedMail, envelope: Envelope) -> Receipt | None:
         reason = automatic(mail, envelope_sender=envelope.sender, own=self.settings.addresses)
@@ -116,14 +147,17 @@ class Inbound:
             locale=mail.locale,
             verified=verdict.verified,
         )
-        thread = await self._thread_of(mail)
+        thread = await self._thread_of(mail, verdict)
         if thread is not None:
             await self.threads.save(thread.heard(mail.message_id, inbound=True))
+            text = self._with_files(mail.text, kept)
+            if not verdict.verified:  # the card says so for new tickets; a reply says it itself
+                text = f"{self.texts('email.unverified_reply', None)}\n{text}"
             return ThreadReplyReceived(
                 event_id=mail.message_id,
                 actor=actor,
                 conversation=ConversationRef(PLATFORM, thread.address, thread.root),
-                text=self._with_files(mail.text, kept),
+                text=text,
                 message_id=mail.message_id,
             )
         address = self._support_address(mail, envelope)
@@ -138,11 +172,13 @@ class Inbound:
             files=tuple(k.label for k in kept),
         )
 
-    async def _thread_of(self, mail: ParsedMail) -> MailThread | None:
+    async def _thread_of(self, mail: ParsedMail, verdict: Verdict) -> MailThread | None:
         thread = await self.threads.find(mail.thread_ids)
         if thread is not None:
             return thread
         number = ids.tagged_number(mail.subject)
+        if not verdict.verified:
+            return None  # anyone can write another's From and a guessed [#42]: a new ticket
         root = await self.threads.root_of_ticket(number) if number is not None else None
         thread = await self.threads.get(root) if root else None
         # The number alone is easy to guess: it threads only mail from that ticket's customer.

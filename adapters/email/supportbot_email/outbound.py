@@ -24,8 +24,9 @@ from supportbot.intents import (
 from supportbot.messages import Message
 from supportbot_email import ids
 from supportbot_email.compose import HUMAN_KINDS, Addressing, body_text, compose
+from supportbot_email.csat import CsatLinks
 from supportbot_email.inbound import Texts
-from supportbot_email.relay import Relay
+from supportbot_email.relay import MailSender
 from supportbot_email.settings import PLATFORM, EmailSettings
 from supportbot_email.threads import MailThread, ThreadStore
 
@@ -36,10 +37,12 @@ class Outbound:
         *,
         settings: EmailSettings,
         threads: ThreadStore,
-        relay: Relay,
+        relay: MailSender,
         directory: Directory,
         texts: Texts,
+        links: CsatLinks,
     ) -> None:
+        self.links = links
         self.settings = settings
         self.threads = threads
         self.relay = relay
@@ -62,6 +65,10 @@ class Outbound:
 
     async def _thread(self, to: ConversationRef) -> MailThread:
         thread = await self.threads.get(to.thread_id) if to.thread_id else None
+        if thread is None and to.thread_id:
+            thread = await self.threads.handed_over(to.channel_id, to.thread_id)
+            if thread is not None:
+                await self.threads.save(thread)
         if thread is None:
             raise DeliveryError(
                 f"no mail thread {to.thread_id!r} at {to.channel_id}: mail goes to a customer's "
@@ -72,11 +79,18 @@ class Outbound:
 
     async def _in_thread(self, thread: MailThread, message: Message) -> MessageRef:
         number = await self.threads.ticket_of(thread)
-        message_id = ids.normalize(ids.new_message_id(self.settings.domain))
+        opening = not thread.references  # we open this thread (a chat moved to mail)
+        message_id = (
+            thread.root if opening else ids.normalize(ids.new_message_id(self.settings.domain))
+        )
         how = Addressing(
             sender=(self.settings.from_name, thread.address),
             to=(thread.name, thread.customer),
-            subject=ids.reply_subject(thread.subject, number),
+            subject=(
+                ids.first_subject(thread.subject, number)
+                if opening
+                else ids.reply_subject(thread.subject, number)
+            ),
             message_id=message_id,
             in_reply_to=thread.last_inbound,
             references=thread.references,
@@ -90,7 +104,8 @@ class Outbound:
             if number is not None
             else ""
         )
-        await self._deliver(body_text(message, self.directory, footer), how, message)
+        links = await self.links.lines(message, thread, number)
+        await self._deliver(body_text(message, self.directory, footer, links), how, message)
         await self.threads.sent(thread, message_id)
         return MessageRef(PLATFORM, thread.address, message_id, thread.root)
 

@@ -30,20 +30,36 @@ class EmailPlugin:
             return None
         # The mail libraries (aiosmtpd, dkimpy, …) load only when e-mail is configured.
         from supportbot_email.adapter import EmailAdapter
+        from supportbot_email.csat import PATH as CSAT_PATH
+        from supportbot_email.csat import CsatRoute
         from supportbot_email.http import InboundRoute
         from supportbot_email.threads import ThreadStore
 
         threads = ThreadStore(ctx.sessions)
+        texts = catalog_texts(ctx)
         adapter = EmailAdapter(
             settings=settings,
             sink=ctx.sink,
             directory=ctx.directory,
             threads=threads,
-            texts=catalog_texts(ctx),
+            texts=texts,
+            sessions=ctx.sessions,
             dns=self.dns,
         )
         route = InboundRoute(adapter.inbound, ctx.sessions, settings.limits.max_bytes)
         ctx.app.router.add_post(INBOUND_PATH, route)
+        csat = CsatRoute(
+            settings=settings,
+            sink=ctx.sink,
+            sessions=ctx.sessions,
+            texts=texts,
+            locale=ctx.config.locale,
+        )
+        ctx.app.router.add_get(CSAT_PATH, csat)
+        if adapter.mailroom is not None:  # the playground's mail view reads and writes here
+            from supportbot.playground.mail import MAILROOM
+
+            ctx.app[MAILROOM] = adapter.mailroom
         return adapter
 
 

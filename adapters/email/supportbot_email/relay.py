@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import ssl
 from email.message import Message
+from typing import Protocol
 
 import aiosmtplib
 
 from supportbot.adapter import DeliveryError
 from supportbot_email.settings import RelaySettings
+
+
+class MailSender(Protocol):
+    """Where outgoing mail goes: the SMTP relay, or the playground's mailroom."""
+
+    async def send(self, mail: Message, *, sender: str, recipients: list[str]) -> None: ...
 
 
 class Relay:

@@ -17,9 +17,13 @@ from supportbot.config import Config
 
 PLATFORM = "email"
 INBOUND_PATH = "/api/email/inbound"
+BOUNCED = "email.bounced"  # the event a bounce of our mail becomes (`feature.on_bounce`)
 DEFAULT_LISTEN = "127.0.0.1:2525"
+PLAYGROUND = "playground"  # EMAIL_RELAY=playground: mail stays in the playground's mail view
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_ATTACHMENTS = 10
+DEFAULT_LINK_DAYS = 14
+MIN_SECRET = 16
 Security = Literal["starttls", "tls", "none"]
 _SIZE = re.compile(r"^\s*(\d+)\s*([kKmM]?)[bB]?\s*$")
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -60,6 +64,9 @@ class EmailSettings:
     allowed_domains: frozenset[str] = field(default_factory=frozenset)  # empty: every domain
     limits: Limits = field(default_factory=Limits)
     attachments_dir: Path = Path("email-attachments")
+    link_secret: bytes | None = None  # signs the CSAT links in mail; None: no links
+    link_days: int = DEFAULT_LINK_DAYS
+    public_url: str = "http://127.0.0.1:8080"  # where the links point (config `public_url`)
 
     @property
     def domain(self) -> str:
@@ -104,6 +111,9 @@ class EmailSettings:
             attachments_dir=Path(
                 env.get("EMAIL_ATTACHMENTS_DIR", "").strip() or "email-attachments"
             ),
+            link_secret=_secret(env),
+            link_days=_size(env, "EMAIL_LINK_DAYS", DEFAULT_LINK_DAYS),
+            public_url=config.public_url.rstrip("/"),
         )
 
 
@@ -120,6 +130,8 @@ def _relay(env: Mapping[str, str]) -> RelaySettings:
             "EMAIL_ADDRESS is set but EMAIL_RELAY is not: set it to the SMTP relay that sends "
             "the desk's mail, as host:port (e.g. smtp.example.com:587)"
         )
+    if raw.lower() == PLAYGROUND:
+        return RelaySettings(host=PLAYGROUND, port=0, security="none")
     host, port = _host_port(raw, "EMAIL_RELAY", default_port=587)
     security = env.get("EMAIL_RELAY_SECURITY", "starttls").strip().lower()
     if security not in ("starttls", "tls", "none"):
@@ -166,6 +178,18 @@ def _size(env: Mapping[str, str], name: str, default: int) -> int:
         raise EmailSettingsError(f"{name}={raw!r} is not a number (bytes; 10M and 500K work too)")
     scale = {"": 1, "k": 1024, "m": 1024 * 1024}[match.group(2).lower()]
     return int(match.group(1)) * scale
+
+
+def _secret(env: Mapping[str, str]) -> bytes | None:
+    raw = env.get("EMAIL_LINK_SECRET", "").strip()
+    if not raw:
+        return None
+    if len(raw) < MIN_SECRET:
+        raise EmailSettingsError(
+            f"EMAIL_LINK_SECRET is {len(raw)} characters; use at least {MIN_SECRET} random ones "
+            "(e.g. the output of `openssl rand -hex 32`)"
+        )
+    return raw.encode("utf-8")
 
 
 def _words(raw: str) -> frozenset[str]:

@@ -21,7 +21,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supportbot.store.db import SessionFactory
-from supportbot.store.models import ConversationReference, TicketThread, utcnow
+from supportbot.store.models import (
+    ConversationReference,
+    Ticket,
+    TicketEvent,
+    TicketThread,
+    utcnow,
+)
+from supportbot_email import ids
 from supportbot_email.settings import PLATFORM
 
 MAX_REFERENCES = 20  # RFC 5322 §3.6.4 allows trimming; keep the root and the newest
@@ -96,6 +103,16 @@ class ThreadStore:
                 return await self.get(data["thread"])
         return None
 
+    async def find_sent(self, message_ids: Sequence[str]) -> MailThread | None:
+        """The thread of the first of `message_ids` that is a mail we sent."""
+        keys = [f"sent:{m}" for m in message_ids]
+        found = await self._get(keys)
+        for key in keys:
+            root = found.get(key, {}).get("thread")
+            if isinstance(root, str):
+                return await self.get(root)
+        return None
+
     async def ticket_of(self, thread: MailThread) -> int | None:
         async with self.sessions() as session:
             return await session.scalar(
@@ -121,6 +138,40 @@ class ThreadStore:
                 .order_by(TicketThread.id)
                 .limit(1)
             )
+
+    async def handed_over(self, address: str, root: str) -> MailThread | None:
+        """The thread `/support email` opened (audited `channel.moved` on its ticket), before
+        its first mail: the customer's address is in the audit row, nowhere else yet."""
+        async with self.sessions() as session:
+            number = await session.scalar(
+                select(TicketThread.ticket_id)
+                .where(
+                    TicketThread.platform == PLATFORM,
+                    TicketThread.channel_id == address,
+                    TicketThread.thread_id == root,
+                    TicketThread.kind == "requester",
+                )
+                .limit(1)
+            )
+            ticket = await session.get(Ticket, number) if number is not None else None
+            if ticket is None:
+                return None
+            rows = await session.scalars(
+                select(TicketEvent.data)
+                .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "channel.moved")
+                .order_by(TicketEvent.id)
+            )
+            moved = next((d for d in rows if d.get("thread") == root), None)
+        if moved is None or not isinstance(moved.get("address"), str):
+            return None
+        return MailThread(
+            root=root,
+            address=address,
+            customer=moved["address"],
+            name=str(moved.get("name") or ""),
+            subject=ids.bare_subject(ticket.subject),
+            locale=moved.get("locale") or ticket.locale,
+        )
 
     async def _get(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         wanted = list(dict.fromkeys(keys))

@@ -176,7 +176,7 @@ async def render_link(
 async def _staff(ctx: TurnContext) -> str:
     who = await ctx.person()
     if not ctx.desk.people.is_staff(who):
-        raise NotAllowedError("only support staff can do that", step="reply")
+        raise NotAllowedError("only support staff can do that", "knowledge.error.staff_only")
     return who
 
 
@@ -185,7 +185,9 @@ async def _pending(running: Running, ctx: TurnContext, value: str) -> tuple[str,
     number = _number(value)
     draft, outcome = await _draft_state(running, ctx.desk, number)
     if draft is None:
-        raise InvalidValueError(f"#{number} has no drafted reply")
+        raise InvalidValueError(
+            f"#{number} has no drafted reply", "knowledge.error.no_draft", number=number
+        )
     if outcome is not None:
         ctx.turn.touch(number)  # decided already: the card shows by whom
         return None
@@ -257,7 +259,7 @@ async def on_draft_form(running: Running, ctx: TurnContext, ev: FormSubmitted) -
     who, number, draft = pending
     text = ev.values.get("text", "").strip()
     if not text:
-        raise InvalidValueError("a reply needs some text")
+        raise InvalidValueError("a reply needs some text", "knowledge.error.empty_reply")
     reply = Message(text=markup.escape(text), kind="reply")
     await send_reply(ctx, number, text, reply, who)
     await _outcome(ctx, number, "edited", who, draft)
@@ -287,13 +289,17 @@ async def send_article(running: Running, ctx: TurnContext, number: int, article_
     other: Locale = "ja" if locale == "en" else "en"
     article = kb.article(article_id, locale) or kb.article(article_id, other)
     if article is None:
-        raise InvalidValueError(f"there is no article {article_id!r}", article=article_id)
+        raise InvalidValueError(
+            f"there is no article {article_id!r}", "knowledge.error.no_article", article=article_id
+        )
     article = kb.in_locale(article, locale)
     try:
         message = views.article_reply(desk.templates, article, locale=locale)
     except views.InternalArticleError as exc:
         raise NotAllowedError(
-            f"article {article_id!r} is internal: it is never sent to customers", step="reply"
+            f"article {article_id!r} is internal: it is never sent to customers",
+            "knowledge.error.internal_article",
+            article=article_id,
         ) from exc
     text = f"{article.title}\n\n{markup.to_plain(message.text)}"
     await send_reply(ctx, number, text, message, who)
@@ -318,5 +324,7 @@ async def on_dismiss(running: Running, ctx: TurnContext, ev: ChoiceSubmitted) ->
 def _number(value: str) -> int:
     text = value.strip().lstrip("#")
     if not text.isdigit():
-        raise InvalidValueError(f"{value!r} is not a ticket number")
+        raise InvalidValueError(
+            f"{value!r} is not a ticket number", "knowledge.error.not_a_number", value=value
+        )
     return int(text)

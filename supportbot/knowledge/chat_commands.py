@@ -21,6 +21,7 @@ from supportbot.knowledge.running import Running
 from supportbot.knowledge.tickets import read_ticket
 
 USAGE = "kb QUERY | kb send #number ARTICLE-ID | kb draft #number"
+SEND_USAGE = "kb send #number ARTICLE-ID"
 _NUMBER = re.compile(r"^#?(\d+)$")
 
 
@@ -28,15 +29,19 @@ async def on_kb(running: Running, ctx: TurnContext, cmd: grammar.Command) -> Non
     desk = ctx.desk
     who = await ctx.person()
     if not desk.people.is_staff(who):
-        raise NotAllowedError("only support staff can search the knowledge base", step="kb")
+        raise NotAllowedError(
+            "only support staff can search the knowledge base", "knowledge.error.staff_only"
+        )
     words = cmd.text.split()
     if not words:
-        raise InvalidValueError(f"usage: {USAGE}")
+        raise InvalidValueError(f"usage: {USAGE}", "error.command.usage", usage=USAGE)
     match words[0].lower():
         case "send":
             number, rest = _ticket(words[1:])
             if len(rest) != 1:
-                raise InvalidValueError("usage: kb send #number ARTICLE-ID")
+                raise InvalidValueError(
+                    f"usage: {SEND_USAGE}", "error.command.usage", usage=SEND_USAGE
+                )
             await send_article(running, ctx, number, rest[0])
             ctx.tell(desk.views.note("done", await ctx.locale(), what=f"kb send #{number}"))
         case "draft":
@@ -67,7 +72,9 @@ async def _draft(running: Running, ctx: TurnContext, number: int) -> None:
     async with desk.db.reads() as s:
         ticket = await read_ticket(s, number)
     if ticket is None:
-        raise InvalidValueError(f"there is no ticket #{number}", number=number)
+        raise InvalidValueError(
+            f"there is no ticket #{number}", "knowledge.error.no_ticket", number=number
+        )
     draft = article_draft(ticket, desk.templates)
     path = write_draft(Path(desk.config.knowledge_dir), draft)
     ctx.tell(desk.views.note("knowledge.cli.draft.written", await ctx.locale(), path=path.name))
@@ -77,4 +84,4 @@ def _ticket(words: list[str]) -> tuple[int, list[str]]:
     for i, word in enumerate(words):
         if found := _NUMBER.match(word):
             return int(found.group(1)), [*words[:i], *words[i + 1 :]]
-    raise InvalidValueError("say which ticket: #number")
+    raise InvalidValueError("say which ticket: #number", "knowledge.error.which_ticket")

@@ -189,10 +189,16 @@ async def render_link(
 # -- the buttons -----------------------------------------------------------------------------
 async def _suggested(desk: Desk, ticket: TicketView, who: str) -> tuple[list[Any], dict[str, Any]]:
     if who != ticket.requester.handle:
-        raise NotAllowedError("only the person who asked can answer this", step="self_service")
+        raise NotAllowedError(
+            "only the person who asked can answer this", "knowledge.error.not_requester"
+        )
     shown, state = read_state(await desk.tickets.history(ticket.number, KINDS))
     if not shown:
-        raise InvalidValueError(f"no articles were suggested on #{ticket.number}")
+        raise InvalidValueError(
+            f"no articles were suggested on #{ticket.number}",
+            "knowledge.error.nothing_suggested",
+            number=ticket.number,
+        )
     return shown, state
 
 
@@ -234,7 +240,7 @@ async def on_reason(running: Running, ctx: TurnContext, ev: ChoiceSubmitted) -> 
     desk, who = ctx.desk, await ctx.person()
     number_text, _, reason = ev.value.partition(":")
     if reason not in REASONS:
-        raise InvalidValueError(f"{reason!r} is not a reason")
+        raise InvalidValueError(f"{reason!r} is not a reason", "knowledge.error.bad_reason")
     ticket = await ctx.ticket(_number(number_text))
     shown, state = await _suggested(desk, ticket, who)
     if state["state"] != "declined" or state.get("reason") is not None:
@@ -272,5 +278,7 @@ async def on_assume(running: Running, desk: Desk, timer: DueTimer, turn: Turn) -
 def _number(value: str) -> int:
     text = value.strip().lstrip("#")
     if not text.isdigit():
-        raise InvalidValueError(f"{value!r} is not a ticket number")
+        raise InvalidValueError(
+            f"{value!r} is not a ticket number", "knowledge.error.not_a_number", value=value
+        )
     return int(text)

@@ -28,7 +28,8 @@ class SelfServiceSteps(ServiceBase):
         async def run(s: AsyncSession, t: Ticket) -> dict[str, Any]:
             if await self._actor_id(s, actor) != t.requester_id:
                 raise NotAllowedError(
-                    "only the person who asked can say an article solved it", step="resolve"
+                    "only the person who asked can say an article solved it",
+                    "knowledge.error.not_requester",
                 )
             self._resume_clock(t)
             t.status, t.resolved_at = states.Status.RESOLVED, self.clock.now()

@@ -81,7 +81,10 @@ async def _draft(running: Running, ctx: TurnContext, number: int) -> None:
 
 
 def _ticket(words: list[str]) -> tuple[int, list[str]]:
+    """The ticket number (`#42`, `42` or `# 42`) and the other words."""
     for i, word in enumerate(words):
+        if word == "#" and i + 1 < len(words) and words[i + 1].isdigit():
+            return int(words[i + 1]), [*words[:i], *words[i + 2 :]]
         if found := _NUMBER.match(word):
             return int(found.group(1)), [*words[:i], *words[i + 1 :]]
     raise InvalidValueError("say which ticket: #number", "knowledge.error.which_ticket")

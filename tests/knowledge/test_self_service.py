@@ -164,9 +164,12 @@ async def test_kb_commands(tmp_path: Path) -> None:
         await h.command("ben", "kb zzz qqq")
         rows = await h.desk.tickets.history(number, ["kb.unanswered"])
         assert len(rows) == 1  # the ticket's own; the search's has no ticket
-        await h.command("ben", f"kb send #{number} export-csv")
+        await h.command("ben", f"kb send # {number} export-csv")
         (article,) = h.chat.messages("kb_article")
         assert article.message is not None and "Export CSV" in article.message.text
+        await h.command("ben", f"kb send #{number} refund-approval-policy")  # internal
+        assert len(h.chat.messages("kb_article")) == 1
+        assert "internal article" in h.chat.last(kind="error").message.text
         await h.command("ben", f"kb draft #{number}")
         drafts = list((tmp_path / "kb" / "drafts").glob("*.md"))
         assert len(drafts) == 1 and "draft: true" in drafts[0].read_text()

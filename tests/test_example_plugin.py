@@ -31,8 +31,14 @@ from .test_layout import direct_ticket_writes, python_files, sdk_imports, ticket
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "supportbot-tracker"
 DEMO = EXAMPLE / "demo" / "supportbot.yaml"
-# The core's own features, as its distribution declares them (the same entry-point group).
-BUILT_IN = {e.name for e in distribution("supportbot").entry_points.select(group=FEATURE_GROUP)}
+# The features the core and its adapters declare (the same entry-point group): the e-mail
+# adapter brings one of its own.
+FIRST_PARTY = ("supportbot", "supportbot-slack", "supportbot-teams", "supportbot-email")
+BUILT_IN = {
+    e.name
+    for project in FIRST_PARTY
+    for e in distribution(project).entry_points.select(group=FEATURE_GROUP)
+}
 LEFTOVERS = shutil.ignore_patterns(
     "build", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", "*.db"
 )

@@ -49,10 +49,15 @@ class ChannelSteps(ServiceBase):
         async with self.sessions.begin() as s:
             t = await self._lock(s, ticket_id)
             if t.status == states.Status.RESOLVED:
-                raise IllegalTransitionError(f"#{t.id} is resolved", number=t.id)
+                raise IllegalTransitionError(
+                    f"#{t.id} is resolved", "email.handover.resolved", number=t.id
+                )
             if await _has_requester_thread(s, t.id, to.platform):
                 raise IllegalTransitionError(
-                    f"#{t.id} is already on {to.platform}", number=t.id, platform=to.platform
+                    f"#{t.id} is already on {to.platform}",
+                    "email.handover.already",
+                    number=t.id,
+                    platform=to.platform,
                 )
             s.add(
                 TicketThread(

@@ -37,6 +37,7 @@ class Running:
     precedents: PrecedentIndex | None = None
     precedents_at: datetime | None = None
     loaded: bool = False
+    serving: bool = False  # the background task runs: slow work stays off the turns
     loading: asyncio.Future[ReloadResult] | None = None
     _precedent_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -62,32 +63,55 @@ class Running:
         return self.kb
 
     async def start(self, desk: Desk) -> None:
-        """Load in a worker thread, then watch the folder (the server's background task)."""
+        """The server's background task: load in a worker thread, then watch the folder and
+        keep the similar-tickets index fresh, off the event loop."""
         kb = self.kb
         if kb is None:
             return
+        self.serving = True
         if not self.loaded:
             self.loaded = True
             self.loading = asyncio.ensure_future(kb.reload("start-up"))
             result = await self.loading
             if not result.ok:
                 log.error("knowledge base not loaded: %d problem(s)", len(result.problems))
-        await kb.watch(WATCH_INTERVAL)
+        await asyncio.gather(kb.watch(WATCH_INTERVAL), self._keep_precedents(desk))
+
+    async def _keep_precedents(self, desk: Desk) -> None:
+        while True:
+            try:
+                await self._build_precedents(desk, in_thread=True)
+            except Exception:  # the loop must outlive any one bad pass
+                log.exception("similar-tickets index not rebuilt; trying again")
+            await asyncio.sleep(PRECEDENTS_FRESH.total_seconds())
 
     async def similar_tickets(self, desk: Desk) -> PrecedentIndex:
-        """The index of resolved tickets, rebuilt when older than `PRECEDENTS_FRESH`."""
-        now = desk.clock.now()
+        """The index of resolved tickets. A server keeps it fresh in the background (a turn
+        uses what is there); a desk without the background task (tests, `workflows test`)
+        builds it here when it is older than `PRECEDENTS_FRESH`."""
         index, at = self.precedents, self.precedents_at
-        if index is not None and at is not None and now - at < PRECEDENTS_FRESH:
+        if self.serving:
+            return index if index is not None else PrecedentIndex((), self._analyzer())
+        if index is not None and at is not None and desk.clock.now() - at < PRECEDENTS_FRESH:
             return index
+        return await self._build_precedents(desk, in_thread=False)
+
+    async def _build_precedents(self, desk: Desk, *, in_thread: bool) -> PrecedentIndex:
         async with self._precedent_lock:
             async with desk.db.reads() as s:
                 found = await read_resolved(s, limit=PRECEDENTS_LIMIT)
-            kb = await self.base()
-            analyzer = Analyzer(kb.segmenter, kb.index.analyzer.synonyms)
-            self.precedents = PrecedentIndex(found, analyzer)
-            self.precedents_at = now
-            return self.precedents
+            await self.base()
+            analyzer = self._analyzer()  # its own: PyStemmer's stemmers are not thread-safe
+            if in_thread:
+                index = await asyncio.to_thread(PrecedentIndex, found, analyzer)
+            else:
+                index = PrecedentIndex(found, analyzer)
+            self.precedents, self.precedents_at = index, desk.clock.now()
+            return index
+
+    def _analyzer(self) -> Analyzer:
+        assert self.kb is not None
+        return Analyzer(self.kb.segmenter, self.kb.index.analyzer.synonyms)
 
 
 def question_of(subject: str, body: str) -> str:

@@ -3,6 +3,7 @@ protocols are in tests/slack and tests/teams)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from supportbot.intents import PostMessage
@@ -173,3 +174,22 @@ async def test_kb_commands(tmp_path: Path) -> None:
         await h.command("ben", f"kb draft #{number}")
         drafts = list((tmp_path / "kb" / "drafts").glob("*.md"))
         assert len(drafts) == 1 and "draft: true" in drafts[0].read_text()
+
+
+async def test_agents_see_similar_resolved_tickets_and_how_they_were_answered(
+    tmp_path: Path,
+) -> None:
+    async with desk(tmp_path) as h:
+        first = await open_ticket(h, "My CSV export of last year's invoices never arrives")
+        await h.command(
+            "ben", f"reply #{first} Pick a shorter date range: exports stop at 100k rows"
+        )
+        await h.command("ben", f"resolve #{first}")
+        h.clock.advance(timedelta(minutes=11))  # the similar-tickets index is rebuilt
+        await open_ticket(h, "The CSV export of my invoices never arrives", user="cust2")
+        (similar,) = h.chat.messages("kb_precedents")
+        assert channel(similar) == "support" and similar.message is not None
+        (field,) = similar.message.fields
+        assert field.label.startswith(f"#{first} ")
+        assert "shorter date range" in field.value
+        assert to_requester(h, "kb_precedents") == []

@@ -65,8 +65,8 @@ async def _hand_over(ctx: TurnContext, cmd: Command) -> None:
         change = await desk.tickets.move_requester(
             ticket_id=ticket.number, to=ref, actor=who, source=ctx.platform, data=data
         )
-    except IllegalTransitionError as exc:  # resolved, or on mail already
-        raise Refusal(exc.template, **exc.values) from exc
+    except IllegalTransitionError as exc:  # resolved, or on mail already: the service's refusal
+        raise Refusal(exc.template, values=exc.values) from exc
     said = await desk.tickets.conversation(ticket.number)
     ticket = ctx.apply(change)
     ctx.emit(PostToTicket(ticket.number, first_mail(ctx, ticket, said), audience="requester"))

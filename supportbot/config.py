@@ -208,6 +208,24 @@ class Csat(_Model):
     comment_below: int = Field(default=3, ge=1, le=5)
 
 
+class KnowledgeAi(_Model):
+    """AI drafting of suggested replies: off unless enabled here AND the environment names a
+    server (SUPPORTBOT_AI_BASE_URL, SUPPORTBOT_AI_MODEL, optional SUPPORTBOT_AI_API_KEY)."""
+
+    enabled: Flag = False
+
+
+class Knowledge(_Model):
+    """Self-service answers and suggested replies (the knowledge feature)."""
+
+    threshold: float = Field(default=0.2, gt=0, lt=1, description="least score worth showing")
+    assume_solved_after: Duration = Field(
+        default=timedelta(hours=24),
+        description="no button, no reply, no reopen for this long: counted as assumed solved",
+    )
+    ai: KnowledgeAi = Field(default_factory=KnowledgeAi)
+
+
 class Kudos(_Model):
     points: int = 1
     daily_limit: int = 5
@@ -301,6 +319,7 @@ class Config(_Model):
         default="knowledge", description="help-center articles (Markdown); relative to this file"
     )
     pipeline: Pipeline = Field(default_factory=Pipeline)
+    knowledge: Knowledge = Field(default_factory=Knowledge)
 
     @field_validator("teams")
     @classmethod

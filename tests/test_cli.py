@@ -111,7 +111,7 @@ def test_from_another_directory_the_config_finds_its_workflows(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "--config", CHECKOUT_CONFIG, "workflows", "validate")
-    assert (code, out) == (0, "ok: 33 workflows in 9 files\n"), err
+    assert (code, out) == (0, "ok: 35 workflows in 10 files\n"), err
     # The scenarios run against the workflows beside the config, not against an empty folder.
     scenario = str(ROOT / "workflows" / "scenarios" / "20-routing.yaml")
     code, out, err = run(capsys, "workflows", "test", scenario, "--config", CHECKOUT_CONFIG)

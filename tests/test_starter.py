@@ -42,7 +42,7 @@ def test_init_writes_a_desk_that_passes_its_checks(
     code, out, _ = run(capsys, "--config", str(desk / "supportbot.yaml"), "config", "check")
     assert code == 0 and "OK" in out
     code, out, _ = run(capsys, "--config", str(desk / "supportbot.yaml"), "workflows", "validate")
-    assert (code, out) == (0, "ok: 33 workflows in 9 files\n")
+    assert (code, out) == (0, "ok: 35 workflows in 10 files\n")
 
 
 def test_init_never_overwrites_without_force(

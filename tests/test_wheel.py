@@ -54,7 +54,7 @@ def test_the_wheels_run_the_demo_and_a_new_desk_from_an_empty_directory(tmp_path
     run("init", "x", "--company", "Example Co", "--timezone", "Europe/Berlin")
     assert "OK — 3 teams" in run("--config", "x/supportbot.yaml", "config", "check")
     assert run("--config", "x/supportbot.yaml", "workflows", "test").endswith(
-        "33 passed, 0 failed\n"
+        "36 passed, 0 failed\n"
     )
     installed = subprocess.run([str(python), "-c", "import supportbot; print(supportbot.__file__)"],
                                capture_output=True, text=True, check=True, cwd=empty)  # fmt: skip

@@ -19,6 +19,7 @@ from supportbot.insights import activity_queries, agent_queries, ticket_queries
 from supportbot.insights.model import Metrics
 from supportbot.insights.period import Filters, Period
 from supportbot.insights.scope import cohort
+from supportbot.insights.self_service import self_service
 from supportbot.insights.sla import sla_report
 
 Progress = Callable[[str], None]
@@ -28,7 +29,7 @@ def _quiet(_step: str) -> None:
     return None
 
 
-STEPS = 9
+STEPS = 10
 
 
 async def compute_metrics(
@@ -63,6 +64,8 @@ async def compute_metrics(
     agents = await agent_queries.agent_table(session, period, filters)
     progress("hours")
     hourly = await ticket_queries.hourly_counts(session, where)
+    progress("self-service")
+    served = await self_service(session, period)
     return Metrics(
         period=period,
         filters=filters,
@@ -79,4 +82,5 @@ async def compute_metrics(
         daily=ticket_queries.daily_volume(hourly, period.since, period.until, zone),
         week_heat=ticket_queries.week_heat(hourly, zone),
         generated_at=now,
+        self_service=served,
     )

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from supportbot.insights.period import Filters, Period
+
+if TYPE_CHECKING:
+    from supportbot.insights.self_service import SelfService
 
 # First-response bands, in seconds: ≤1 min excellent, ≤5 good, ≤10 acceptable, beyond breeds
 # distrust.
@@ -159,6 +163,7 @@ class Metrics:
     daily: tuple[tuple[date, int], ...]  # tickets created per local day
     week_heat: tuple[tuple[int, ...], ...]  # [weekday][hour] tickets created, local time
     generated_at: datetime
+    self_service: SelfService | None = None  # articles shown, solved, drafts (knowledge)
 
     def busiest_hours(self, top: int = 5) -> tuple[HourCount, ...]:
         cells = [

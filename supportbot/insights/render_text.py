@@ -83,6 +83,16 @@ def to_data(m: Metrics) -> dict[str, Any]:
         data["sla"][clock]["compliance"] = getattr(m.sla, clock).compliance
     data["csat"]["response_rate"] = m.csat.response_rate
     data["escalations"]["approval_rate"] = m.escalations.approval_rate
+    if m.self_service is not None:
+        served = m.self_service
+        data["self_service"].update(
+            rate=served.rate,
+            confirmed_rate=served.confirmed_rate,
+            assumed_rate=served.assumed_rate,
+            draft_shares={o: served.draft_share(o) for o in ("sent", "edited", "dismissed")},
+        )
+        for row, article in zip(data["self_service"]["articles"], served.articles, strict=True):
+            row["helpfulness"] = article.helpfulness
     data["busiest_hours"] = [dataclasses.asdict(h) for h in m.busiest_hours(10)]
     return data
 

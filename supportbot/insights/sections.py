@@ -30,6 +30,7 @@ def report_sections(m: Metrics, t: Labels, *, breach_limit: int | None = 25) -> 
         _handoffs(m, t),
         _agents(m, t),
         _hours(m, t),
+        *_self_service(m, t),
     ]
 
 
@@ -162,3 +163,56 @@ def _hours(m: Metrics, t: Labels) -> Section:
     rows = tuple((f"{days[h.weekday]} {h.hour:02d}:00", str(h.tickets)) for h in m.busiest_hours(5))
     cols = (t("hours.slot"), t("hours.tickets"))
     return Section("hours", t("section.hours"), cols, rows)
+
+
+def _self_service(m: Metrics, t: Labels) -> list[Section]:
+    """Self-service and suggested replies; no sections on a desk that never used them."""
+    s = m.self_service
+    if s is None or not s.active:
+        return []
+    rows = [
+        (t("kb.suggested"), str(s.suggested)),
+        (t("kb.rate"), percent(s.rate)),
+        (t("kb.confirmed"), f"{s.confirmed} ({percent(s.confirmed_rate)})"),
+        (t("kb.assumed"), f"{s.assumed} ({percent(s.assumed_rate)})"),
+        (t("kb.declined"), str(s.declined)),
+        (t("kb.not_related"), str(s.not_related)),
+        (t("kb.not_answered"), str(s.not_answered)),
+        (t("kb.drafted"), str(s.drafted)),
+        (t("kb.drafts_sent"), f"{s.drafts_sent} ({percent(s.draft_share('sent'))})"),
+        (t("kb.drafts_edited"), f"{s.drafts_edited} ({percent(s.draft_share('edited'))})"),
+        (t("kb.drafts_dismissed"),
+         f"{s.drafts_dismissed} ({percent(s.draft_share('dismissed'))})"),
+    ]  # fmt: skip
+    found = [_pairs("self_service", t("section.self_service"), t, rows)]
+    if s.articles:
+        names = ("article", "shown", "solved", "assumed", "declined", "helpfulness", "sent")
+        found.append(
+            Section(
+                "articles",
+                t("section.articles"),
+                tuple(t(f"kb.column.{n}") for n in names),
+                tuple(
+                    (
+                        a.article,
+                        str(a.shown),
+                        str(a.solved),
+                        str(a.assumed),
+                        str(a.declined),
+                        percent(a.helpfulness),
+                        str(a.sent_by_agents),
+                    )
+                    for a in s.articles
+                ),
+            )
+        )
+    if s.unanswered:
+        found.append(
+            Section(
+                "unanswered",
+                t("section.unanswered"),
+                (t("kb.column.query"), t("kb.column.count")),
+                tuple((u.query, str(u.count)) for u in s.unanswered),
+            )
+        )
+    return found

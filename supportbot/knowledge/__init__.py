@@ -3,7 +3,9 @@
 `KnowledgeBase` loads a folder of articles (validated, hot-reloaded like workflows), answers
 `search(...)` with calibrated scores, and `suggest(...)` only when confident. `views` builds the
 neutral messages (suggestions, drafts, search results); `drafter` drafts replies from articles,
-optionally through an OpenAI-compatible chat API. Nothing here writes tickets.
+optionally through an OpenAI-compatible chat API. `feature` is the plug-in that brings it to
+the desk (self-service, suggested replies, `/support kb`); it changes tickets only through the
+ticket service.
 """
 
 from supportbot.knowledge.article import Article, Audience, Locale

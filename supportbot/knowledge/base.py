@@ -137,6 +137,8 @@ class KnowledgeBase:
         self, text: str, *, locale: Locale | None, audience: Audience | None, limit: int = 3
     ) -> tuple[Hit, ...]:
         """What is worth showing: confident hits only, often none."""
+        if not len(self.current.index):
+            return ()  # nothing to find: the question is not even analysed
         return confident(
             self.search(text, locale=locale, audience=audience, limit=limit), self.threshold
         )

@@ -6,8 +6,8 @@
 - `draft_message`: a drafted reply for agents to check, with its sources.
 - `search_results`, `precedents`: answers to an agent's search and "seen before".
 
-Phase 2 handles the buttons: `kb.send` (value: article id; sent in the requester's language)
-and `kb.dismiss` (value: ticket number).
+The buttons are handled in `assist`: `kb.send` (value: `number:article-id`; sent in the
+requester's language) and `kb.dismiss` (value: ticket number).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def suggestions(
         Button(
             SEND,
             _label(t("knowledge.button.send", locale, title=h.article.title)),
-            h.article.id,
+            f"{number}:{h.article.id}",
             Style.PRIMARY,
         )
         for h in hits

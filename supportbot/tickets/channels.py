@@ -50,12 +50,12 @@ class ChannelSteps(ServiceBase):
             t = await self._lock(s, ticket_id)
             if t.status == states.Status.RESOLVED:
                 raise IllegalTransitionError(
-                    f"#{t.id} is resolved", "email.handover.resolved", number=t.id
+                    f"#{t.id} is resolved", "error.channel.resolved", number=t.id
                 )
             if await _has_requester_thread(s, t.id, to.platform):
                 raise IllegalTransitionError(
                     f"#{t.id} is already on {to.platform}",
-                    "email.handover.already",
+                    "error.channel.already",
                     number=t.id,
                     platform=to.platform,
                 )

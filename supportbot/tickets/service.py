@@ -29,6 +29,7 @@ from supportbot.tickets.channels import ChannelSteps
 from supportbot.tickets.escalations import EscalationSteps
 from supportbot.tickets.feedback import FeedbackSteps
 from supportbot.tickets.handoffs import HandoffSteps
+from supportbot.tickets.self_service import SelfServiceSteps
 from supportbot.tickets.snapshot import ticket_view
 from supportbot.tickets.view import TicketView
 
@@ -54,7 +55,7 @@ class NewTicket:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, ChannelSteps):
+class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, ChannelSteps, SelfServiceSteps):
     # -- reads -------------------------------------------------------------------------------
     async def get(self, ticket_id: int) -> TicketView:
         async with self.reads() as s:

@@ -39,7 +39,7 @@ def test_suggestions_offer_to_send_public_articles_only(
     message = suggestions(templates, hits, number=42, locale="ja")
     assert message.title == "📚 #42 の回答になりそうな記事"
     sendable = {b.value for b in message.buttons if b.action == SEND}
-    assert sendable == {h.article.id for h in hits if h.article.public}
+    assert sendable == {f"42:{h.article.id}" for h in hits if h.article.public}
     assert [b.value for b in message.buttons if b.action == DISMISS] == ["42"]
     internal_fields = [f for f, h in zip(message.fields, hits, strict=True) if not h.article.public]
     assert all("担当者専用" in f.value for f in internal_fields)

@@ -119,13 +119,15 @@ class MailDesk:
             if c.args.get("user") == user
         ]
 
-    async def slack_thread_reply(self, card_ts: str, text: str, user: str = "U0AGENT1") -> int:
+    async def slack_thread_reply(
+        self, card_ts: str, text: str, user: str = "U0AGENT1", kind: str = "message"
+    ) -> int:
         payload = {
             "token": "XXYYZZ",
             "team_id": "T0001",
             "api_app_id": "A0APP",
             "event": {
-                "type": "message",
+                "type": kind,  # "app_mention" when the text mentions the bot
                 "text": text,
                 "user": user,
                 "ts": "1763900999.000300",

@@ -138,3 +138,12 @@ async def test_a_resolved_ticket_is_refused_and_help_lists_the_command(desk: Mai
     assert await desk.slash("help") == 200
     await wait_for(lambda: [t for t in desk.private() if "email #number address" in t])
     assert desk.relay.mails == []
+
+
+async def test_in_the_cards_thread_the_number_may_be_left_out(desk: MailDesk) -> None:
+    card = await chat_ticket(desk)
+    text = "<@U0BOT> email <mailto:dana@customer.example|dana@customer.example>"
+    assert await desk.slack_thread_reply(card.answer["ts"], text, kind="app_mention") == 200
+    (first,) = await wait_for(lambda: desk.relay.mails)
+    assert first.recipients == ["dana@customer.example"]
+    assert str(first.message["Subject"]).startswith("[#1] ")

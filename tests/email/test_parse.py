@@ -60,3 +60,22 @@ def test_corrupted_mail_is_refused_as_unreadable_never_a_crash() -> None:
         else:
             outcomes["parsed"] += 1
     assert outcomes["parsed"] > 0 and outcomes["refused"] > 0
+
+
+def test_a_bounce_that_returns_the_whole_message_names_it() -> None:
+    from supportbot_email.bounces import bounce_of
+
+    raw = (
+        b"From: MAILER-DAEMON@relay.example\r\nTo: support@acme.example\r\n"
+        b"Subject: failure notice\r\nMessage-ID: <q@relay.example>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="X"\r\n\r\n'
+        b"--X\r\nContent-Type: text/plain\r\n\r\nSorry, no mailbox here by that name.\r\n"
+        b"--X\r\nContent-Type: message/rfc822\r\n\r\n"
+        b"From: support@acme.example\r\nTo: gone@customer.example\r\n"
+        b"Message-ID: <ours-1@acme.example>\r\nReferences: <root@customer.example>\r\n\r\nHi\r\n"
+        b"--X--\r\n"
+    )
+    bounce = bounce_of(parse(raw, fallback_id="x"))
+    assert bounce is not None
+    assert bounce.message_ids == ("ours-1@acme.example", "root@customer.example")
+    assert bounce_of(parse(raw.replace(b"MAILER-DAEMON", b"dana"), fallback_id="x")) is None

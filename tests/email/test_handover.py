@@ -106,7 +106,7 @@ async def test_a_ticket_already_on_mail_is_refused(desk: MailDesk) -> None:
     assert await desk.slash("email #1 dana@customer.example") == 200
     await wait_for(lambda: desk.relay.mails)
     assert await desk.slash("email #1 dana@customer.example") == 200
-    await wait_for(lambda: [t for t in desk.private() if "already answered by e-mail" in t])
+    await wait_for(lambda: [t for t in desk.private() if "is already on email" in t])
     assert len(desk.relay.mails) == 1
 
 
@@ -134,7 +134,7 @@ async def test_a_resolved_ticket_is_refused_and_help_lists_the_command(desk: Mai
     await chat_ticket(desk)
     assert await desk.slash("resolve #1") == 200
     assert await desk.slash("email #1 dana@customer.example") == 200
-    await wait_for(lambda: [t for t in desk.private() if "#1 is resolved. Reopen it first" in t])
+    await wait_for(lambda: [t for t in desk.private() if "#1 is resolved: reopen it first" in t])
     assert await desk.slash("help") == 200
     await wait_for(lambda: [t for t in desk.private() if "email #number address" in t])
     assert desk.relay.mails == []

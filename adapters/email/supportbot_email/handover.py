@@ -15,7 +15,6 @@ import re
 from supportbot import markup
 from supportbot.commands import Command
 from supportbot.context import TurnContext
-from supportbot.errors import IllegalTransitionError
 from supportbot.events import MessageRef
 from supportbot.intents import PostToTicket
 from supportbot.messages import Message
@@ -61,12 +60,10 @@ async def _hand_over(ctx: TurnContext, cmd: Command) -> None:
     root = ids.normalize(ids.new_message_id(settings.domain))
     ref = MessageRef(PLATFORM, settings.address, root, root)
     data = {"address": address, "name": ticket.requester.name, "locale": ticket.locale}
-    try:
-        change = await desk.tickets.move_requester(
-            ticket_id=ticket.number, to=ref, actor=who, source=ctx.platform, data=data
-        )
-    except IllegalTransitionError as exc:  # resolved, or on mail already
-        raise Refusal(exc.template, **exc.values) from exc
+    # Resolved, or on mail already: the service's refusal, told by the desk in their language.
+    change = await desk.tickets.move_requester(
+        ticket_id=ticket.number, to=ref, actor=who, source=ctx.platform, data=data
+    )
     said = await desk.tickets.conversation(ticket.number)
     ticket = ctx.apply(change)
     ctx.emit(PostToTicket(ticket.number, first_mail(ctx, ticket, said), audience="requester"))

@@ -54,10 +54,16 @@ def build_desk(
     folder = workflows_dir or Path(config.workflows_dir)
     templates = Templates.from_folders(*hooks.template_folders, folder / "templates")
     adapters: dict[str, ChatAdapter] = {}
+    # The courier's look-ups (a ticket's threads, its requester) are a few rows each, after the
+    # commit: on SQLite they go to the writer's own connection, in the event loop (urgent: they
+    # are short), not through the readers' worker threads, whose hops cost ~1 ms of CPU each.
+    courier_tickets = TicketService(
+        sessions=db.sessions, reads=db.urgent, people=people, config=config, clock=clock
+    )
     courier = Courier(
         adapters,
         db,
-        tickets,
+        courier_tickets,
         clock,
         WriteBatcher(db.urgent),
         deliverers=hooks.deliverers.get,

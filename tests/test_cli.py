@@ -225,3 +225,17 @@ def test_a_closed_pipe_and_one_shot_commands_print_no_noise(tmp_path: Path) -> N
     )  # fmt: skip
     assert seeded.returncode == 0 and seeded.stderr == ""  # no Alembic INFO lines
     assert (tmp_path / "desk.db").exists()
+
+
+def test_workflows_test_ends_its_scenarios_cleanly(tmp_path: Path) -> None:
+    """Each scenario's desk stops its delivery workers: an admin reads results, not hundreds
+    of asyncio 'Task was destroyed but it is pending!' lines at exit."""
+    scenario = str(ROOT / "workflows" / "scenarios" / "10-triage.yaml")
+    argv = [sys.executable, "-m", "supportbot", "--config", CHECKOUT_CONFIG, "workflows", "test"]
+    result = subprocess.run(
+        [*argv, scenario], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.rstrip().endswith("passed, 0 failed")
+    assert "Task was destroyed" not in result.stderr
+    assert " ERROR " not in result.stderr, result.stderr[:2000]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -17,16 +18,25 @@ from markdown_it.token import Token
 from supportbot import markup
 
 
+# Articles change only on a reload, and a turn shows the same few again and again: parsing is
+# memoised (pure functions of the text; bounded), and the parser is built once, not per call
+# (building its rule chains cost more than parsing a short article).
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
+@lru_cache(maxsize=2048)
 def to_markup(source: str) -> str:
     """The article's text as neutral markup, blocks separated by blank lines."""
-    tokens = MarkdownIt("commonmark").enable("table").parse(source)
-    return _Blocks().render(tokens)
+    return _Blocks().render(_parser().parse(source))
 
 
 def to_plain(source: str) -> str:
     return markup.to_plain(to_markup(source))
 
 
+@lru_cache(maxsize=2048)
 def summary(source: str, limit: int = 200) -> str:
     """The first paragraph as plain text, cut at a word near `limit` characters."""
     first = next((b for b in to_plain(source).split("\n\n") if b.strip()), "")

@@ -14,6 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 MIN_LENGTH = 5
+REMEMBERED = 20_000  # unknown words whose correction is kept (customers repeat their words)
 
 
 class Speller:
@@ -22,6 +23,7 @@ class Speller:
         self._by_length: dict[int, list[str]] = {}
         for term in frequencies:
             self._by_length.setdefault(len(term), []).append(term)
+        self._corrected: dict[str, str | None] = {}  # this index's answers for unknown words
 
     def correct(self, term: str) -> str | None:
         """The term itself when known, its closest known spelling, or None."""
@@ -29,6 +31,14 @@ class Speller:
             return term
         if len(term) < MIN_LENGTH or term.isdigit():
             return None
+        if term in self._corrected:
+            return self._corrected[term]
+        if len(self._corrected) >= REMEMBERED:
+            self._corrected.clear()
+        self._corrected[term] = found = self._closest(term)
+        return found
+
+    def _closest(self, term: str) -> str | None:
         limit = 1 if len(term) < 8 else 2
         lengths = range(len(term) - limit, len(term) + limit + 1)
         candidates = [t for n in lengths for t in self._by_length.get(n, ())]

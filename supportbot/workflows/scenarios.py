@@ -157,6 +157,7 @@ async def run_scenario(
     """Run one scenario on a fresh SQLite file; return what did not go as expected."""
     with tempfile.TemporaryDirectory(prefix="supportbot-scenario-") as tmp:
         db = open_database(f"sqlite+aiosqlite:///{Path(tmp) / 'scenario.db'}")
+        sandbox: Sandbox | None = None
         try:
             await db.create_all()
             noon = datetime.combine(DEFAULT_DAY, time(12), tzinfo=config.business_hours.zone)
@@ -169,6 +170,8 @@ async def run_scenario(
             number = await _play(sandbox, scenario, clock)
             return await _check(sandbox, scenario.expect, steps, number)
         finally:
+            if sandbox is not None:  # its delivery workers end with it, not at interpreter exit
+                await sandbox.desk.courier.stop()
             await db.close()
 
 

@@ -106,7 +106,7 @@ async def test_a_ticket_already_on_mail_is_refused(desk: MailDesk) -> None:
     assert await desk.slash("email #1 dana@customer.example") == 200
     await wait_for(lambda: desk.relay.mails)
     assert await desk.slash("email #1 dana@customer.example") == 200
-    await wait_for(lambda: [t for t in desk.private() if "is already on email" in t])
+    await wait_for(lambda: [t for t in desk.private() if "is already on e-mail" in t])
     assert len(desk.relay.mails) == 1
 
 

@@ -15,6 +15,7 @@ import re
 from supportbot import markup
 from supportbot.commands import Command
 from supportbot.context import TurnContext
+from supportbot.errors import IllegalTransitionError
 from supportbot.events import MessageRef
 from supportbot.intents import PostToTicket
 from supportbot.messages import Message
@@ -60,10 +61,12 @@ async def _hand_over(ctx: TurnContext, cmd: Command) -> None:
     root = ids.normalize(ids.new_message_id(settings.domain))
     ref = MessageRef(PLATFORM, settings.address, root, root)
     data = {"address": address, "name": ticket.requester.name, "locale": ticket.locale}
-    # Resolved, or on mail already: the service's refusal, told by the desk in their language.
-    change = await desk.tickets.move_requester(
-        ticket_id=ticket.number, to=ref, actor=who, source=ctx.platform, data=data
-    )
+    try:
+        change = await desk.tickets.move_requester(
+            ticket_id=ticket.number, to=ref, actor=who, source=ctx.platform, data=data
+        )
+    except IllegalTransitionError as exc:  # resolved, or on mail already: the service's refusal
+        raise Refusal(exc.template, values=exc.values) from exc
     said = await desk.tickets.conversation(ticket.number)
     ticket = ctx.apply(change)
     ctx.emit(PostToTicket(ticket.number, first_mail(ctx, ticket, said), audience="requester"))

@@ -27,7 +27,7 @@ from supportbot.knowledge import ai, views
 from supportbot.knowledge.article import Article, Locale, as_locale
 from supportbot.knowledge.base import KnowledgeBase
 from supportbot.knowledge.drafter import Draft, draft_reply
-from supportbot.knowledge.running import Running, question_of
+from supportbot.knowledge.running import Running, question_of, ticket_number
 from supportbot.messages import Button, Form, Message, Style, TextInput
 from supportbot.store.models import TicketThread
 from supportbot.tickets.view import TicketView
@@ -182,7 +182,7 @@ async def _staff(ctx: TurnContext) -> str:
 
 async def _pending(running: Running, ctx: TurnContext, value: str) -> tuple[str, int, Draft] | None:
     who = await _staff(ctx)
-    number = _number(value)
+    number = ticket_number(value)
     draft, outcome = await _draft_state(running, ctx.desk, number)
     if draft is None:
         raise InvalidValueError(
@@ -276,7 +276,7 @@ async def on_draft_dismiss(running: Running, ctx: TurnContext, ev: ChoiceSubmitt
 async def on_send_article(running: Running, ctx: TurnContext, ev: ChoiceSubmitted) -> None:
     """*Send* on a suggested article (value `number:article-id`)."""
     number_text, _, article_id = ev.value.partition(":")
-    await send_article(running, ctx, _number(number_text), article_id)
+    await send_article(running, ctx, ticket_number(number_text), article_id)
 
 
 async def send_article(running: Running, ctx: TurnContext, number: int, article_id: str) -> None:
@@ -314,17 +314,8 @@ async def send_article(running: Running, ctx: TurnContext, number: int, article_
 
 async def on_dismiss(running: Running, ctx: TurnContext, ev: ChoiceSubmitted) -> None:
     who = await _staff(ctx)
-    number = _number(ev.value)
+    number = ticket_number(ev.value)
     await ctx.desk.tickets.record_event(
         ticket_id=number, kind="kb.dismissed", data={}, source=ctx.platform, actor=who
     )
     ctx.tell(ctx.desk.views.note("knowledge.suggest.dismissed", await ctx.locale()))
-
-
-def _number(value: str) -> int:
-    text = value.strip().lstrip("#")
-    if not text.isdigit():
-        raise InvalidValueError(
-            f"{value!r} is not a ticket number", "knowledge.error.not_a_number", value=value
-        )
-    return int(text)

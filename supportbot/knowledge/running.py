@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from supportbot.errors import InvalidValueError
 from supportbot.knowledge.analyzer import Analyzer
 from supportbot.knowledge.base import KnowledgeBase, KnowledgeError, ReloadResult
 from supportbot.knowledge.drafter import ArticleDrafter, Drafter
@@ -118,3 +119,13 @@ def question_of(subject: str, body: str) -> str:
     """What the requester asked: the body, with the subject when it is not the body's start."""
     head = subject.removesuffix("…").strip()
     return body.strip() if head and body.strip().startswith(head) else f"{subject}\n{body}".strip()
+
+
+def ticket_number(value: str) -> int:
+    """A ticket number from a button's value or a command (`42` or `#42`)."""
+    text = value.strip().lstrip("#")
+    if not text.isdigit():
+        raise InvalidValueError(
+            f"{value!r} is not a ticket number", "knowledge.error.not_a_number", value=value
+        )
+    return int(text)

@@ -27,7 +27,7 @@ from supportbot.happenings import Turn
 from supportbot.intents import LinkKind, PostToTicket, Purpose
 from supportbot.knowledge.article import Article, as_locale
 from supportbot.knowledge.prose import summary, to_markup
-from supportbot.knowledge.running import Running, question_of
+from supportbot.knowledge.running import Running, question_of, ticket_number
 from supportbot.messages import Button, Message, Style
 from supportbot.messages import Field as CardField
 from supportbot.scheduler import DueTimer
@@ -204,7 +204,7 @@ async def _suggested(desk: Desk, ticket: TicketView, who: str) -> tuple[list[Any
 
 async def on_solved(running: Running, ctx: TurnContext, ev: ChoiceSubmitted) -> None:
     desk, who = ctx.desk, await ctx.person()
-    ticket = await ctx.ticket(_number(ev.value))
+    ticket = await ctx.ticket(ticket_number(ev.value))
     shown, state = await _suggested(desk, ticket, who)
     if state["state"] != "shown" or not ticket.is_open:
         ctx.turn.touch(ticket.number)  # a second click: the card shows where it is
@@ -219,7 +219,7 @@ async def on_solved(running: Running, ctx: TurnContext, ev: ChoiceSubmitted) -> 
 
 async def on_declined(running: Running, ctx: TurnContext, ev: ChoiceSubmitted) -> None:
     desk, who = ctx.desk, await ctx.person()
-    ticket = await ctx.ticket(_number(ev.value))
+    ticket = await ctx.ticket(ticket_number(ev.value))
     shown, state = await _suggested(desk, ticket, who)
     if state["state"] != "shown":
         ctx.turn.touch(ticket.number)
@@ -241,7 +241,7 @@ async def on_reason(running: Running, ctx: TurnContext, ev: ChoiceSubmitted) -> 
     number_text, _, reason = ev.value.partition(":")
     if reason not in REASONS:
         raise InvalidValueError(f"{reason!r} is not a reason", "knowledge.error.bad_reason")
-    ticket = await ctx.ticket(_number(number_text))
+    ticket = await ctx.ticket(ticket_number(number_text))
     shown, state = await _suggested(desk, ticket, who)
     if state["state"] != "declined" or state.get("reason") is not None:
         ctx.turn.touch(ticket.number)
@@ -273,12 +273,3 @@ async def on_assume(running: Running, desk: Desk, timer: DueTimer, turn: Turn) -
         data={"articles": [str(a.get("id")) for a in shown]},
         source="timer",
     )
-
-
-def _number(value: str) -> int:
-    text = value.strip().lstrip("#")
-    if not text.isdigit():
-        raise InvalidValueError(
-            f"{value!r} is not a ticket number", "knowledge.error.not_a_number", value=value
-        )
-    return int(text)

@@ -148,3 +148,15 @@ async def test_metrics_count_what_the_desk_did(client: Client) -> None:
         ln for ln in text.splitlines() if ln.startswith("supportbot_tickets_created_total{")
     )
     assert 'platform="intake"' in line and line.endswith(" 1.0")
+
+
+async def test_metrics_count_a_ticket_under_the_team_routing_gave_it(client: Client) -> None:
+    """The team label is the team the turn leaves the ticket with, not the one it arrived in:
+    an outage is triaged P1 and routed to tier2 in the same turn."""
+    auth = {"Authorization": f"Bearer {KEY}"}
+    outage = {**GOOD, "subject": "Outage", "body": "The whole site is down since 9:00"}
+    assert (await client.post("/api/intake", json=outage, headers=auth)).status == 201
+    text = await (await client.get("/metrics")).text()
+    created = [ln for ln in text.splitlines() if ln.startswith("supportbot_tickets_created_total{")]
+    assert len(created) == 1, created
+    assert 'team="tier2"' in created[0] and created[0].endswith(" 1.0"), created

@@ -62,7 +62,11 @@ def _cells(f: Figures, base: Figures | None, goals: Goals) -> list[str]:
     b = None if base is None or base is f else base
     lost = f", {f.e2e_lost} lost" if f.e2e_lost else ""
     refused = f" ({f.refused} not 200)" if f.refused else ""
-    lag = f"{f.lag:.1f} s" if f.lag is not None else f"never: {f.missing:,} cards missing"
+    lag = (  # acknowledged, so stored: the desk works them off later, the run stops waiting
+        f"{f.lag:.1f} s"
+        if f.lag is not None
+        else f"past the drain limit: {f.missing:,} acknowledged events without a card yet"
+    )
     verdict = "—" if f.name == BASELINE else ("; ".join(goals.misses(f, b)) or "all met")
     return [
         f"{_rate(f.e2e_rate)}{_share(f.e2e_rate, b.e2e_rate if b else None)}{lost}",

@@ -18,9 +18,10 @@ from supportbot.knowledge.analyzer import Analyzer
 from supportbot.knowledge.article import Article, Audience, Locale
 from supportbot.knowledge.confidence import DEFAULT_THRESHOLD, confident
 from supportbot.knowledge.index import ArticleIndex, Hit
-from supportbot.knowledge.loader import Signature, load_folder, signature
+from supportbot.knowledge.loader import load_folder, signature
 from supportbot.knowledge.segmenter import JapaneseSegmenter
 from supportbot.knowledge.synonyms import synonym_map
+from supportbot.workflows.watch import Signature
 from supportbot.yamldoc import Problem, ProblemsError
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,10 @@ from pathlib import Path
 from supportbot.knowledge.article import Article
 from supportbot.knowledge.frontmatter import ArticleProblems, parse_article
 from supportbot.knowledge.synonyms import SYNONYMS_FILE, SynonymGroups, read_synonyms
+from supportbot.workflows.watch import Signature, files_signature
 from supportbot.yamldoc import Problem
 
 SKIPPED_NAMES = frozenset({"README.md", "readme.md"})
-
-Signature = tuple[tuple[str, int, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +47,7 @@ def _visible(path: Path, folder: Path) -> bool:
 
 def signature(folder: Path) -> Signature:
     """Name, mtime and size of every file a load reads: a change means a reload is due."""
-    entries: list[tuple[str, int, int]] = []
-    for path in [*article_files(folder), folder / SYNONYMS_FILE]:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue  # gone between listing and stat (or no synonyms): the next poll sees it
-        entries.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(sorted(entries))
+    return files_signature([*article_files(folder), folder / SYNONYMS_FILE])
 
 
 def load_folder(folder: Path) -> LoadResult:

@@ -18,6 +18,9 @@ class Hit:
     score: float  # in [0, 1): comparable across questions (see `ranker`)
 
 
+RECENT_QUESTIONS = 64  # questions whose analysis is kept (see ArticleIndex._questions)
+
+
 class ArticleIndex:
     def __init__(
         self, articles: Sequence[Article], analyzer: Analyzer, *, reuse: ArticleIndex | None = None
@@ -40,6 +43,9 @@ class ArticleIndex:
             for locale in (None, *LOCALES)
             for audience in (None, *AUDIENCES)
         }
+        # A new ticket's question is searched three times in its turn (the requester's
+        # suggestions, the agent's, the draft's sources): analyse it once.
+        self._questions: dict[str, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -54,9 +60,17 @@ class ArticleIndex:
     ) -> tuple[Hit, ...]:
         """Articles best first. `audience="public"` never returns an internal article."""
         mask = self._masks[(locale, audience)]
-        ranked = self._ranker.rank(self.analyzer.terms(text), mask=mask, limit=limit)
+        ranked = self._ranker.rank(self._terms_of(text), mask=mask, limit=limit)
         hits = (Hit(self.articles[i], score) for i, score in ranked)
         return tuple(h for h in hits if _fits(h.article, locale, audience))
+
+    def _terms_of(self, text: str) -> tuple[str, ...]:
+        terms = self._questions.get(text)
+        if terms is None:
+            if len(self._questions) >= RECENT_QUESTIONS:
+                self._questions.clear()
+            terms = self._questions[text] = tuple(self.analyzer.terms(text))
+        return terms
 
     def article(self, article_id: str, locale: Locale) -> Article | None:
         return self._by_key.get((article_id, locale))

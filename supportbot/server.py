@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -67,38 +68,55 @@ def _lifecycle(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         pipeline = _pipeline(desk)
-        await prepare_database(desk, migrate=migrate)
-        for adapter in desk.adapters.values():
-            await adapter.start()
-        await pipeline.recover()
-        loops = [
-            asyncio.create_task(_every(poll_interval, pipeline.run_due_timers)),
-            asyncio.create_task(_every(poll_interval, pipeline.poll)),
-            asyncio.create_task(_every(poll_interval * 5, desk.courier.retry_due)),
-            asyncio.create_task(_every(3600, lambda: pipeline.inbox.prune(INBOX_KEEP))),
-        ]
-        for background in desk.hooks.background_tasks:
-            name = f"{background.owner} background"
-            loops.append(asyncio.create_task(background.value(desk), name=name))
-        yield
-        for task in loops:
-            task.cancel()
-        for task in loops:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        for adapter in desk.adapters.values():
-            await adapter.stop()  # adapters stop taking requests; what they stored runs now
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(DRAIN_SECONDS):
-                await pipeline.drain()
-        await pipeline.stop()
-        for hook in ctx.on_shutdown:
-            await hook()
-        for feature_hook in desk.hooks.shutdown_hooks:
-            await feature_hook.value(desk)
-        await desk.db.close()
+        loops: list[asyncio.Task[Any]] = []
+        try:
+            await prepare_database(desk, migrate=migrate)
+            for adapter in desk.adapters.values():
+                await adapter.start()
+            await pipeline.recover()
+            loops += [
+                asyncio.create_task(_every(poll_interval, pipeline.run_due_timers)),
+                asyncio.create_task(_every(poll_interval, pipeline.poll)),
+                asyncio.create_task(_every(poll_interval * 5, desk.courier.retry_due)),
+                asyncio.create_task(_every(3600, lambda: pipeline.inbox.prune(INBOX_KEEP))),
+            ]
+            for background in desk.hooks.background_tasks:
+                name = f"{background.owner} background"
+                loops.append(asyncio.create_task(background.value(desk), name=name))
+        except BaseException:
+            for task in loops:
+                task.cancel()
+            await desk.db.close()  # a start that failed leaves no connection open
+            raise
+        try:
+            yield
+        finally:
+            try:
+                await _shut_down(desk, ctx, pipeline, loops)
+            finally:
+                await desk.db.close()  # whatever failed above, no connection outlives the app
 
     return lifecycle
+
+
+async def _shut_down(
+    desk: Desk, ctx: AdapterContext, pipeline: Pipeline, loops: list[asyncio.Task[Any]]
+) -> None:
+    for task in loops:
+        task.cancel()
+    for task in loops:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    for adapter in desk.adapters.values():
+        await adapter.stop()  # adapters stop taking requests; what they stored runs now
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(DRAIN_SECONDS):
+            await pipeline.drain()
+    await pipeline.stop()
+    for hook in ctx.on_shutdown:
+        await hook()
+    for feature_hook in desk.hooks.shutdown_hooks:
+        await feature_hook.value(desk)
 
 
 def _pipeline(desk: Desk) -> Pipeline:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import event
@@ -33,6 +34,7 @@ from supportbot.store import inline_sqlite
 from supportbot.store.checkpoints import WAL_LIMIT, Checkpoints
 from supportbot.store.models import Base
 
+log = logging.getLogger(__name__)
 READ_ONLY = "supportbot.read_only"  # in `Session.info` of sessions that see committed rows only
 
 
@@ -131,6 +133,8 @@ class Database:
     read_engine: AsyncEngine | None = None  # SQLite: the readers' own pool
     gate: WriterGate | None = None
     checkpoints: Checkpoints | None = None  # SQLite on a file: WAL checkpoints off the loop
+    # SQLite: the readers' open driver connections (aiosqlite), for `close` to find each one
+    opened: set[Any] = field(default_factory=set)
 
     @property
     def is_sqlite(self) -> bool:
@@ -160,8 +164,25 @@ class Database:
         await self.engine.dispose()
         if self.read_engine is not None:
             await self.read_engine.dispose()
+            await self._close_stragglers()
         if self.checkpoints is not None:
             await self.checkpoints.close()
+
+    def reader_opened(self, driver: Any) -> None:
+        """A reader connection was made (before its set-up runs, which a cancelled task can
+        leave half-done, the connection then unknown to the pool)."""
+        self.opened -= {c for c in self.opened if not _is_open(c)}
+        self.opened.add(driver)
+
+    async def _close_stragglers(self) -> None:
+        """`dispose` closes the connections in the pool, not one still checked out or one
+        whose set-up was cancelled (a read whose task was cancelled at shutdown). aiosqlite
+        runs a thread per connection: close those too, or they outlive the desk."""
+        for driver in [c for c in self.opened if _is_open(c)]:
+            log.debug("closing a reader connection the pool did not close")
+            with contextlib.suppress(Exception):
+                await driver.close()
+        self.opened.clear()
 
 
 def open_database(url: str, *, echo: bool = False) -> Database:
@@ -193,7 +214,7 @@ def _open_sqlite(url: str, echo: bool) -> Database:
     gate = WriterGate()
     maker = async_sessionmaker(engine, expire_on_commit=False)
     reads = async_sessionmaker(reader, expire_on_commit=False, info={READ_ONLY: True})
-    return Database(
+    db = Database(
         url,
         engine,
         GatedSessions(maker, gate),
@@ -203,6 +224,16 @@ def _open_sqlite(url: str, echo: bool) -> Database:
         gate=gate,
         checkpoints=checkpoints,
     )
+
+    @event.listens_for(reader.sync_engine, "connect", insert=True)
+    def _opened(dbapi_connection: Any, _record: Any) -> None:
+        db.reader_opened(dbapi_connection.driver_connection)
+
+    return db
+
+
+def _is_open(driver: Any) -> bool:
+    return getattr(driver, "_connection", None) is not None  # aiosqlite: None once closed
 
 
 def _configure_sqlite(

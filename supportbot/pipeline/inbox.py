@@ -7,7 +7,9 @@ transaction as everything its turn changed, so a crash leaves it pending and it 
 
 Taking rows: on PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED`, and only the oldest pending row
 of its ordering key (`key`), so replicas share the work and one conversation still runs in
-order. On SQLite the one process owns the database and keeps that order in memory.
+order. On SQLite the one process owns the database and keeps that order in memory, and the
+ack path stores events in the spool (`spool.py`), which the pipeline moves in here in batches:
+the ack then never waits for a turn that holds SQLite's one writer.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from supportbot import codec
 from supportbot.clock import Clock
 from supportbot.events import AnyEvent, ordering_key
+from supportbot.pipeline.spool import Spool, SpooledEvent, spool_path
 from supportbot.store import direct
 from supportbot.store.batch import WriteBatcher
 from supportbot.store.db import Database
@@ -73,9 +76,11 @@ class Inbox:
         self.db = db
         self.clock = clock
         self._batcher = batcher
+        self._spool_for = db.sqlite_file  # SQLite on a file: events go through the spool
+        self._spool: Spool | None = None
 
-    async def accept(self, event: AnyEvent) -> Receipt:
-        values = {
+    def _values(self, event: AnyEvent) -> dict[str, object]:
+        return {
             "platform": event.platform,
             "event_id": event.event_id,
             "kind": type(event).__name__,
@@ -84,11 +89,45 @@ class Inbox:
             "received_at": self.clock.now(),
         }
 
+    async def accept(self, event: AnyEvent) -> Receipt:
+        """Store `event` in the inbox itself (PostgreSQL, SQLite in memory)."""
+        values = self._values(event)
+
         async def store(s: AsyncSession) -> int | None:
             row_id: int | None = await direct.scalar(s, _STORE, values)
             return row_id
 
         return Receipt(await self._batcher.run(store))
+
+    # -- the spool (SQLite on a file) ------------------------------------------------------------
+    @property
+    def spooling(self) -> bool:
+        return self._spool_for is not None
+
+    def spool(self) -> Spool:
+        """The spool, opened on first use (a desk that never takes an event makes no file)."""
+        if self._spool is None:
+            assert self._spool_for is not None, "only SQLite on a file has a spool"
+            self._spool = Spool(self._spool_for)
+        return self._spool
+
+    def spool_event(self, event: AnyEvent) -> Receipt:
+        """Store `event` in the spool: no wait for the writer (the ack path)."""
+        return Receipt(self.spool().put(self._values(event)))
+
+    async def move(self, rows: list[SpooledEvent]) -> list[int | None]:
+        """Spooled rows into the inbox, in one transaction: each one's inbox row, or None
+        when the inbox had it already (a copy left by a crash, a platform's retry)."""
+
+        async def store(s: AsyncSession) -> list[int | None]:
+            return [await direct.scalar(s, _STORE, row.inbox_values()) for row in rows]
+
+        return await self._batcher.run(store)
+
+    async def close(self) -> None:
+        if self._spool is not None:
+            await self._spool.close()
+            self._spool = None
 
     # -- taking rows ---------------------------------------------------------------------------
     async def take(self, s: AsyncSession, row_id: int) -> bool:
@@ -147,6 +186,7 @@ class Inbox:
             )
 
     async def stats(self) -> InboxStats:
+        """Events still to run: pending in the inbox, or still in the spool."""
         async with self.db.reads() as s:
             depth, oldest = (
                 await s.execute(
@@ -155,7 +195,14 @@ class Inbox:
                     )
                 )
             ).one()
-        return InboxStats(int(depth or 0), _aware(oldest))
+        stats = InboxStats(int(depth or 0), _aware(oldest))
+        if self._spool_for is not None and (
+            self._spool is not None or spool_path(self._spool_for).exists()
+        ):
+            spooled, first = self.spool().stats()
+            since = min((t for t in (stats.oldest, first) if t is not None), default=None)
+            stats = InboxStats(stats.depth + spooled, since)
+        return stats
 
     async def prune(self, older_than: timedelta) -> int:
         """Forget run events older than any platform retries (Slack: within the hour)."""

@@ -16,8 +16,10 @@ is recorded as failed; steps that fail before writing are recorded and the turn 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
+import json
 import logging
 import time
 import uuid
@@ -28,6 +30,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from supportbot import codec
 from supportbot.adapter import Outcome
 from supportbot.context import TurnContext
 from supportbot.courier import Entry, digest
@@ -49,6 +52,7 @@ T = TypeVar("T")
 MAX_ATTEMPTS = 5
 NOT_FIRST_RETRIES = 200  # an earlier event of the conversation is still running: wait for it
 NOT_FIRST_DELAY = 0.05
+MOVE_RETRY_SECONDS = 1.0
 
 
 class TurnTaintedError(Exception):
@@ -85,19 +89,80 @@ class Pipeline:
         self._lanes: Lanes[Job] = Lanes(self._run, workers=workers, name="turns")
         self._retries: set[asyncio.TimerHandle] = set()
         self._observers: list[Callable[[Turn], None]] = []
+        # SQLite on a file: events wait in the spool until `_move` puts them in the inbox
+        self._spooled: dict[int, AnyEvent] = {}
+        self._moved: dict[int, asyncio.Future[Job | None]] = {}
+        self._mover: asyncio.Task[None] | None = None
 
     # -- events in -------------------------------------------------------------------------------
     async def accept(self, event: AnyEvent) -> Receipt:
+        if self.inbox.spooling:
+            receipt = self.inbox.spool_event(event)
+            if receipt.row_id is not None:
+                self._spooled[receipt.row_id] = event
+                self._kick_mover()
+            return receipt
         receipt = await self.inbox.accept(event)
         if receipt.row_id is not None:
             self._enqueue(receipt.row_id, ordering_key(event), event)
         return receipt
 
-    async def submit(self, event: AnyEvent, *, delivered: bool) -> Outcome:
-        receipt = await self.inbox.accept(event)
+    async def _stored(self, event: AnyEvent) -> Job | None:
+        """Store `event` in the inbox (through the spool on SQLite): its job, or None when
+        it was stored before."""
+        if not self.inbox.spooling:
+            receipt = await self.inbox.accept(event)
+            if receipt.row_id is None:
+                return None
+            return self._enqueue(receipt.row_id, ordering_key(event), event)
+        receipt = await self.accept(event)
         if receipt.row_id is None:
+            return None
+        moved: asyncio.Future[Job | None] = asyncio.get_running_loop().create_future()
+        self._moved[receipt.row_id] = moved
+        return await moved
+
+    def _kick_mover(self) -> None:
+        if self._mover is None or self._mover.done():
+            self._mover = asyncio.create_task(self._move(), name="spool-mover")
+
+    async def _move(self) -> None:
+        """Spooled events into the inbox, in batches, in the order they came; then run."""
+        spool = self.inbox.spool()
+        while rows := spool.take():
+            try:
+                row_ids = await self.inbox.move(rows)
+            except Exception:  # they stay in the spool: try again (the database may be busy)
+                log.exception("could not move %d spooled events to the inbox", len(rows))
+                await asyncio.sleep(MOVE_RETRY_SECONDS)
+                continue
+            spool.remove([row.id for row in rows])
+            for row, row_id in zip(rows, row_ids, strict=True):
+                event = self._spooled.pop(row.id, None)
+                job = None
+                if row_id is not None:
+                    if event is None:  # spooled by a process before this one
+                        event = codec.decode_event(json.loads(row.payload))
+                    job = self._enqueue(row_id, row.key, event)
+                moved = self._moved.pop(row.id, None)
+                if moved is not None and not moved.done():
+                    moved.set_result(job)
+
+    async def _moved_all(self) -> None:
+        """Until the spool is empty (start-up, poll, drain)."""
+        if not self.inbox.spooling:
+            return
+        while self._mover is not None and not self._mover.done():
+            await asyncio.shield(self._mover)
+        if self.inbox.spool().take(1):
+            self._kick_mover()
+            assert self._mover is not None
+            await asyncio.shield(self._mover)
+
+    async def submit(self, event: AnyEvent, *, delivered: bool) -> Outcome:
+        job = await self._stored(event)
+        if job is None:
             return Outcome(duplicate=True)
-        job = self._enqueue(receipt.row_id, ordering_key(event), event)
         loop = asyncio.get_running_loop()
         committed: asyncio.Future[Outcome] = loop.create_future()
         job.committed.append(committed)
@@ -120,6 +185,7 @@ class Pipeline:
     async def recover(self) -> None:
         """At start-up: run what a previous process stored but did not run, and send what
         it committed but did not deliver (on SQLite no other process can be sending it)."""
+        await self._moved_all()
         for row in await self.inbox.pending(limit=100_000):
             self._enqueue(row.id, row.key, row.event, row.attempts)
         await self.desk.courier.retry_due(everything=self.desk.db.is_sqlite)
@@ -127,6 +193,7 @@ class Pipeline:
     async def poll(self) -> int:
         """Rows nobody here is running, stored `grace` ago or earlier: left by a replica that
         died, or waiting behind an earlier event of their conversation. The oldest first."""
+        await self._moved_all()
         before = self.desk.clock.now() - self.grace
         rows = await self.inbox.pending(limit=200, received_before=before, skip=set(self._jobs))
         for row in rows:
@@ -173,6 +240,7 @@ class Pipeline:
             desk = self._bind(s, turn)
             ctx = TurnContext(desk, turn, event)
             error = await self._handle(ctx)
+            await asyncio.sleep(0)
             entries, seen = await self._close(s, desk, turn, f"inbox:{job.row_id}")
             await self.inbox.done(s, job.row_id)
         self._observe(turn, seen)
@@ -338,9 +406,11 @@ class Pipeline:
             if desk.engine is not None:
                 await desk.engine.settle(turn, desk)  # may queue happenings: run those too
             turn.settling.clear()
+        await asyncio.sleep(0)  # the loop's other work (acks) between the stages of a turn
         await self._cards(desk, turn)
         if turn.tainted is not None:
             raise TurnTaintedError(str(turn.tainted)) from turn.tainted
+        await asyncio.sleep(0)
         entries = await desk.courier.write(s, batch, turn.intents, desk.tickets)
         return entries, await desk.observations(turn)
 
@@ -410,6 +480,7 @@ class Pipeline:
     # -- life cycle ------------------------------------------------------------------------------
     async def drain(self) -> None:
         """Let stored events run and committed deliveries go out (at shutdown)."""
+        await self._moved_all()
         await self._lanes.drain()
         await self.desk.courier.drain()
 
@@ -417,9 +488,14 @@ class Pipeline:
         for handle in self._retries:
             handle.cancel()
         self._retries.clear()
+        if self._mover is not None:
+            self._mover.cancel()  # what it did not move stays in the spool for the next start
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._mover
         await self._lanes.stop()
         await self.desk.courier.stop()
         await self.batcher.close()
+        await self.inbox.close()
 
 
 def _copy_into(target: Turn, source: Turn) -> None:

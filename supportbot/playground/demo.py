@@ -86,10 +86,12 @@ def _load(config_path: str | Path | None) -> Config:
 
 
 def _fresh(database: Path) -> Path:
-    """`database` made absolute, with any earlier demo's file (and its WAL files) removed."""
+    """`database` made absolute, with any earlier demo's file, its WAL files and its spool
+    (events an earlier demo stored but did not run) removed."""
     file = database.resolve()
-    for stale in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
-        stale.unlink(missing_ok=True)
+    for name in (file.name, f"{file.name}.spool"):
+        for suffix in ("", "-wal", "-shm"):
+            file.with_name(name + suffix).unlink(missing_ok=True)
     return file
 
 

@@ -144,6 +144,11 @@ class Database:
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
+    @property
+    def sqlite_file(self) -> str | None:
+        """SQLite on a file: its path; None for PostgreSQL and for SQLite in memory."""
+        return self.checkpoints.path if self.checkpoints is not None else None
+
     async def create_all(self) -> None:
         """Create tables straight from the models (tests); production uses migrations."""
         async with self._writer() as conn:

@@ -170,6 +170,9 @@ class WorkflowEngine:
         self, desk: Desk, wf: Workflow, start: int, happening: Happening, turn: Turn
     ) -> None:
         for step in wf.steps[start:]:
+            # A turn's statements run inline (SQLite) and never suspend: let the event loop
+            # answer waiting requests (acks) between steps, not only after the whole turn.
+            await asyncio.sleep(0)
             broke = turn.broken.get((wf.name, step.index))
             if broke is not None:  # a first run of this turn: it failed half-way through a write
                 await self._failed(desk, wf, step.index, step.action, happening, broke)

@@ -8,7 +8,7 @@ wrong, so the core's outbox keeps the message instead of losing it.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -79,8 +79,28 @@ def retry_handlers(
     ]
 
 
+class _EffectiveLevel(logging.LoggerAdapter[logging.Logger]):
+    """The Web API client's logger, whose `level` is the level it really logs at.
+
+    slack_sdk guards its per-request debug line with `logger.level <= logging.DEBUG`; `level`
+    is only the level set on that very logger, NOTSET (0) unless someone set one, so the guard
+    always passes and every call formats its whole payload into a string that is then dropped
+    (slackapi/python-slack-sdk#1957): about a sixth of the desk's CPU per delivered message.
+    `level` here follows the logging configuration, as `isEnabledFor` does."""
+
+    @property
+    def level(self) -> int:
+        return self.logger.getEffectiveLevel()
+
+
 def web_client(token: str, base_url: str) -> AsyncWebClient:
-    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers())
+    logger = _EffectiveLevel(logging.getLogger("slack_sdk.web.async_base_client"))
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        retry_handlers=retry_handlers(),
+        logger=cast(logging.Logger, logger),  # it has the part of Logger the client uses
+    )
 
 
 class SlackSender:

@@ -14,9 +14,11 @@ the ack then never waits for a turn that holds SQLite's one writer.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +37,16 @@ _STORE = direct.Direct("""
     INSERT INTO inbox (platform, event_id, kind, received_at, "key", payload, status, attempts)
     VALUES (:platform, :event_id, :kind, :received_at, :key, :payload, 'pending', 0)
     ON CONFLICT (platform, event_id) DO NOTHING RETURNING id""")
+# PostgreSQL: every event waiting to be stored, in ONE statement (and one round trip, out of
+# any transaction); a batch costs what one event costs. Its RETURNING names the new rows.
+_STORE_MANY_PG = """
+    INSERT INTO inbox (platform, event_id, kind, received_at, "key", payload, status, attempts)
+    SELECT p, e, k, r, y, d::json, 'pending', 0
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
+         WITH ORDINALITY AS t(p, e, k, r, y, d, n)
+    ORDER BY n
+    ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id, id"""
+PG_BATCH = 500
 _TAKE = direct.Direct("SELECT id FROM inbox WHERE id = :row_id AND status = 'pending'")
 # PostgreSQL: lock the row (other replicas skip it) if no earlier event of its key still waits.
 _TAKE_FIRST_OF_KEY = direct.Direct("""
@@ -78,6 +90,9 @@ class Inbox:
         self._batcher = batcher
         self._spool_for = db.sqlite_file  # SQLite on a file: events go through the spool
         self._spool: Spool | None = None
+        self._queued: list[tuple[dict[str, object], asyncio.Future[int | None]]] = []
+        self._storing: asyncio.Task[None] | None = None
+        self._autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     def _values(self, event: AnyEvent) -> dict[str, object]:
         return {
@@ -92,12 +107,52 @@ class Inbox:
     async def accept(self, event: AnyEvent) -> Receipt:
         """Store `event` in the inbox itself (PostgreSQL, SQLite in memory)."""
         values = self._values(event)
+        if self.db.is_postgres:
+            return Receipt(await self._accept_pg(values))
 
         async def store(s: AsyncSession) -> int | None:
             row_id: int | None = await direct.scalar(s, _STORE, values)
             return row_id
 
         return Receipt(await self._batcher.run(store))
+
+    # -- PostgreSQL: group commit in one statement ------------------------------------------------
+    async def _accept_pg(self, values: dict[str, object]) -> int | None:
+        stored: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._queued.append((values, stored))
+        if self._storing is None or self._storing.done():
+            self._storing = asyncio.create_task(self._store_queued(), name="inbox-store")
+        return await stored
+
+    async def _store_queued(self) -> None:
+        """Whatever waits when the last batch is stored goes in the next one."""
+        while self._queued:
+            batch, self._queued = self._queued[:PG_BATCH], self._queued[PG_BATCH:]
+            try:
+                ids = await self._insert_many([values for values, _ in batch])
+            except Exception as exc:  # no ack for these: the platform sends them again
+                for _, stored in batch:
+                    if not stored.done():
+                        stored.set_exception(exc)
+                continue
+            for (_, stored), row_id in zip(batch, ids, strict=True):
+                if not stored.done():
+                    stored.set_result(row_id)
+
+    async def _insert_many(self, batch: list[dict[str, object]]) -> list[int | None]:
+        columns = [
+            [direct.value(values[name], "postgresql") for values in batch]
+            for name in ("platform", "event_id", "kind", "received_at", "key", "payload")
+        ]
+        async with self._autocommit.connect() as conn:
+            raw = await conn.get_raw_connection()
+            asyncpg: Any = raw.driver_connection  # no transaction: the statement commits
+            found = await asyncpg.fetch(_STORE_MANY_PG, *columns)
+        new = {(r[0], r[1]): int(r[2]) for r in found}
+        ids: list[int | None] = []
+        for values in batch:  # the same event twice in one batch: the first one is new
+            ids.append(new.pop((values["platform"], values["event_id"]), None))
+        return ids
 
     # -- the spool (SQLite on a file) ------------------------------------------------------------
     @property

@@ -1,0 +1,53 @@
+"""Storing events before their ack, many at once: each new event gets exactly one inbox row,
+in the order the events came, and a platform's retry (in the same burst or later) gets none.
+On PostgreSQL a burst is stored by one statement; on SQLite by one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from supportbot.clock import FrozenClock
+from supportbot.events import Actor, ConversationRef, MessageReceived
+from supportbot.pipeline.inbox import Inbox
+from supportbot.store.batch import WriteBatcher
+from supportbot.store.db import Database
+from supportbot.store.models import InboxEvent
+
+
+def _event(n: int) -> MessageReceived:
+    return MessageReceived(
+        event_id=f"Ev{n:04d}",
+        actor=Actor("slack", f"U{n % 7}", f"Customer {n % 7}"),
+        conversation=ConversationRef("slack", "C0CUSTOMERS", None),
+        text=f"message {n}",
+        message_id=f"{n}.0001",
+    )
+
+
+async def test_a_burst_is_stored_once_each_in_order_and_retries_are_known(
+    database: Database,
+) -> None:
+    inbox = Inbox(
+        database, FrozenClock(datetime(2026, 12, 1, tzinfo=UTC)), WriteBatcher(database.urgent)
+    )
+    first = await inbox.accept(_event(0))
+    assert not first.duplicate
+
+    burst = [_event(n) for n in range(1, 41)] + [_event(5), _event(0)]  # two retries in it
+    receipts = await asyncio.gather(*(inbox.accept(e) for e in burst))
+    new = [r.row_id for r in receipts[:40]]
+    assert all(row_id is not None for row_id in new)
+    assert new == sorted(new) and len(set(new)) == 40  # one row each, in arrival order
+    assert [r.duplicate for r in receipts[40:]] == [True, True]
+    assert (await inbox.accept(_event(17))).duplicate  # a retry after the burst
+
+    async with database.reads() as s:
+        stored = await s.scalar(select(func.count(InboxEvent.id)))
+        texts = (await s.scalars(select(InboxEvent.payload).order_by(InboxEvent.id))).all()
+    assert stored == 41
+    pending = await inbox.pending()
+    assert [row.event.event_id for row in pending] == [f"Ev{n:04d}" for n in range(41)]
+    assert all(isinstance(t, dict) for t in texts)  # the payload is JSON, as the ORM reads it

@@ -22,6 +22,8 @@ class Figures:
     lag: float | None  # seconds from the last event to the last card; None: some never came
     missing: int
     peak_rss: int  # bytes
+    anonymous: int = 0  # bytes at the end: the process's own memory
+    file_backed: int = 0  # bytes at the end: code and memory-mapped files (shared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ def _cells(f: Figures, base: Figures | None, goals: Goals) -> list[str]:
         f"{_share(f.cards_per_second, b.cards_per_second if b else None)}",
         lag,
         f"{f.peak_rss / 2**20:.0f} MB",
+        f"{f.anonymous / 2**20:.0f} MB / {f.file_backed / 2**20:.0f} MB",
         verdict,
     ]
 
@@ -89,6 +92,7 @@ def table(results: Sequence[Figures], in_flight: int, rate: float, goals: Goals)
         f"open loop at {rate:.0f} events/s: cards per second",
         f"open loop at {rate:.0f} events/s: last card after the last event",
         "peak RSS of the server process",
+        "at the end: its own memory / file-backed pages (code, mapped dictionary; shared)",
         "targets (≥ 50 % / 35 % of bolt, p99 ≤ 10 ms, ≤ 2 s, < 150 MB)",
     ]
     columns = [_cells(f, base, goals) for f in results]

@@ -11,7 +11,9 @@ customers into the intake channel `C0CUSTOMERS` and prints:
   card, sends the next);
 - open loop at R events/s (sent on schedule, whatever the server does): ack p50/p99, cards
   per second, and the seconds from the last event until the last card;
-- the peak RSS of the server process.
+- the peak RSS of the server process, and at the end how much of it is the process's own
+  (anonymous) memory and how much file-backed pages (code, Sudachi's memory-mapped dictionary),
+  which the kernel shares between processes and may drop.
 
 A warm-up (one message per customer) runs first, so profiles and customers are known as in a
 desk that has been running. Logging is at WARNING in every server (no access log lines).
@@ -272,6 +274,7 @@ async def _phases(
             f"p99 {opened.ack_p99 * 1000:.1f} ms, {opened.cards_per_second:.0f} cards/s, "
             f"{opened.missing} missing"
         )
+    memory = server.memory()
     return Figures(
         name=name,
         e2e_rate=closed.rate,
@@ -284,6 +287,8 @@ async def _phases(
         lag=opened.lag,
         missing=opened.missing,
         peak_rss=server.peak_rss(),
+        anonymous=memory[0],
+        file_backed=memory[1],
     )
 
 

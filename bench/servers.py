@@ -131,6 +131,18 @@ class ServerProcess:
                 return int(line.split()[1]) * 1024
         raise ServerError(f"no VmHWM for {self.name}")
 
+    def memory(self) -> tuple[int, int]:
+        """Now, in bytes: (anonymous memory: the process's own heap; file-backed pages: code
+        and memory-mapped files such as Sudachi's dictionary, shared with other processes)."""
+        rollup = Path(f"/proc/{self.pid}/smaps_rollup").read_text()
+        fields = {
+            line.split(":")[0]: int(line.split()[1]) * 1024
+            for line in rollup.splitlines()[1:]
+            if line.split()[-1] == "kB"
+        }
+        anonymous = fields.get("Anonymous", 0)
+        return anonymous, max(fields.get("Rss", 0) - anonymous, 0)
+
     def last_error(self) -> str:
         """The last unindented line that names an error (a traceback's message), else the
         last line of output."""

@@ -22,6 +22,7 @@ from supportbot.errors import (
 )
 from supportbot.happenings import Happening, Trigger
 from supportbot.people import People
+from supportbot.store import direct
 from supportbot.store.db import SessionFactory
 from supportbot.store.models import Ticket, TicketEvent
 from supportbot.store.unit import TurnSessions, created_here
@@ -35,6 +36,9 @@ class _HasId(Protocol):
 
 
 R = TypeVar("R", bound=_HasId)
+_AUDIT = direct.Direct("""
+    INSERT INTO ticket_events (ticket_id, at, actor_id, kind, source, data)
+    VALUES (:ticket_id, :at, :actor_id, :kind, :source, :data)""")
 _LOCKED = "supportbot.tickets.locked"  # in `Session.info`: tickets this transaction has locked
 
 
@@ -84,16 +88,7 @@ class ServiceBase:
         """An audit row that changes nothing else (workflow failures, refusals, SLA notices)."""
         async with self.sessions.begin() as s:
             actor_id = await self._actor_id(s, actor)
-            s.add(
-                TicketEvent(
-                    ticket_id=ticket_id,
-                    at=self.clock.now(),
-                    actor_id=actor_id,
-                    kind=kind,
-                    source=source,
-                    data=data,
-                )
-            )
+            await self._audit_row(s, ticket_id, actor_id, kind, source, data)
 
     async def _step(
         self,
@@ -126,10 +121,10 @@ class ServiceBase:
     ) -> TicketView:
         t.updated_at = self.clock.now()
         t.version += 1
-        self._audit(s, t, actor_id, kind, source, data)
+        await self._audit(s, t, actor_id, kind, source, data)
         return await ticket_view(s, t, self.people)
 
-    def _audit(
+    async def _audit(
         self,
         s: AsyncSession,
         t: Ticket,
@@ -138,16 +133,28 @@ class ServiceBase:
         source: str,
         data: dict[str, Any],
     ) -> None:
-        s.add(
-            TicketEvent(
-                ticket_id=t.id,
-                at=self.clock.now(),
-                actor_id=actor_id,
-                kind=kind,
-                source=source,
-                data=_jsonable(data),
-            )
-        )
+        await self._audit_row(s, t.id, actor_id, kind, source, _jsonable(data))
+
+    async def _audit_row(
+        self,
+        s: AsyncSession,
+        ticket_id: int | None,
+        actor_id: int | None,
+        kind: str,
+        source: str,
+        data: dict[str, Any],
+    ) -> None:
+        """One audit row, written at once (a turn writes several per ticket: through the ORM
+        each was a unit-of-work flush of its own, the largest part of a turn's writes)."""
+        values = {
+            "ticket_id": ticket_id,
+            "at": self.clock.now(),
+            "actor_id": actor_id,
+            "kind": kind,
+            "source": source,
+            "data": data,
+        }
+        await direct.execute(s, _AUDIT, values)
 
     @staticmethod
     def _changed(

@@ -113,7 +113,7 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, ChannelSteps, 
             created_here(s).add(t.id)
             self._hold(s, t)
             opened = {"kind": new.kind, "priority": t.priority, "team": team, "tags": t.tags}
-            self._audit(s, t, requester.id, "created", source, {**opened, **new.extra})
+            await self._audit(s, t, requester.id, "created", source, {**opened, **new.extra})
             view = await ticket_view(s, t, self.people)
         return self._changed(view, "ticket.created", new.requester, source, {"text": new.body})
 
@@ -251,7 +251,7 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, ChannelSteps, 
             if wait_for_customer and t.status == states.Status.ASSIGNED:
                 t.status, t.waiting_since = states.Status.WAITING, now
                 # its own row: SLA clocks pause on `waiting` rows, as for `/support wait`
-                self._audit(s, t, await self._actor_id(s, actor), "waiting", source, {})
+                await self._audit(s, t, await self._actor_id(s, actor), "waiting", source, {})
             return {"text": text, "first_response": first}
 
         return await self._step(ticket_id, "reply", actor, source, "reply", run)

@@ -118,7 +118,6 @@ class Courier:
     deliverers: Callable[[str], Deliverer | None] = lambda _name: None
     lease: timedelta = timedelta(seconds=15)
     lanes: int = 16
-    delivered: list[tuple[Intent, MessageRef | None]] = field(default_factory=list)
     _linking: dict[int, dict[_Job, int]] = field(default_factory=dict)  # ticket -> jobs
     _linked: asyncio.Condition = field(default_factory=asyncio.Condition)
     _lanes: Lanes[_Job] | None = None
@@ -253,7 +252,6 @@ class Courier:
             if deliverer is None:
                 raise DeliveryError(f"no deliverer for {intent.service!r}", retryable=False)
             await deliverer.deliver(intent)
-            self.delivered.append((intent, None))
             return None
         platform = platform_of(intent)
         adapter = self.adapters.get(platform)
@@ -261,7 +259,6 @@ class Courier:
             log.warning("no %s adapter is running; dropping %s", platform, type(intent).__name__)
             return None
         ref = await adapter.send(intent, delivery)
-        self.delivered.append((intent, ref))
         return _link_values(intent, ref, self.clock)
 
     async def _settle_sent(

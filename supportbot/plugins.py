@@ -14,8 +14,9 @@ A feature is any object with a `name` and `setup(hooks)`, registered in the entr
 `setup` only registers: it runs for the server and for every CLI command that needs to know
 the actions (`workflows validate`, `schema`, `reference`, `test`). What needs the running desk
 goes in `hooks.on_attach(fn)` (after the desk is built, before it serves), `hooks.background(fn)`
-(a task for the server's lifetime), `hooks.on_reload(fn)` (`/support admin reload`, SIGHUP) and
-`hooks.on_shutdown(fn)`.
+(a task for the server's lifetime), `hooks.warm_up(fn)` (awaited in the background after
+start-up: done once the feature's long-lived state is built, e.g. an index), `hooks.on_reload(fn)`
+(`/support admin reload`, SIGHUP) and `hooks.on_shutdown(fn)`.
 
 Every name is owned by one feature: registering a command, button, form, timer kind, link kind,
 action, condition or deliverer that another feature (or the core) registered raises
@@ -141,6 +142,7 @@ class Hooks:
         self._sla: _Table[SlaText] = _Table("card SLA text")
         self.attach_hooks: list[Owned[AttachHook]] = []
         self.background_tasks: list[Owned[DeskHook]] = []
+        self.warm_ups: list[Owned[DeskHook]] = []
         self.reload_hooks: list[Owned[ReloadHook]] = []
         self.shutdown_hooks: list[Owned[DeskHook]] = []
         self.template_folders: list[Path] = []
@@ -230,6 +232,11 @@ class Hooks:
 
     def background(self, task: DeskHook) -> None:
         self.background_tasks.append(Owned(self.owner, task))
+
+    def warm_up(self, hook: DeskHook) -> None:
+        """`hook(desk)` returns once what the feature builds at start-up and keeps (an index)
+        is there; the server then counts the desk as warm (`server.WARM`)."""
+        self.warm_ups.append(Owned(self.owner, hook))
 
     def on_reload(self, hook: ReloadHook) -> None:
         self.reload_hooks.append(Owned(self.owner, hook))

@@ -23,6 +23,9 @@ from supportbot.pipeline.runner import Pipeline
 
 log = logging.getLogger(__name__)
 DESK = web.AppKey("desk", Desk)
+# Done once every feature's start-up work in the background is (`Hooks.warm_up`): what it built
+# lasts for the process (`supportbot serve` then freezes it out of the garbage collector's way).
+WARM = web.AppKey("warm", asyncio.Future[None])
 INBOX_KEEP = timedelta(days=7)  # run events are kept this long to drop platform retries
 DRAIN_SECONDS = 10.0
 
@@ -83,6 +86,9 @@ def _lifecycle(
             for background in desk.hooks.background_tasks:
                 name = f"{background.owner} background"
                 loops.append(asyncio.create_task(background.value(desk), name=name))
+            warm = asyncio.create_task(_warm_up(desk), name="warm-up")
+            loops.append(warm)
+            app[WARM] = warm
         except BaseException:
             for task in loops:
                 task.cancel()
@@ -97,6 +103,14 @@ def _lifecycle(
                 await desk.db.close()  # whatever failed above, no connection outlives the app
 
     return lifecycle
+
+
+async def _warm_up(desk: Desk) -> None:
+    for hook in desk.hooks.warm_ups:
+        try:
+            await hook.value(desk)
+        except Exception:  # a feature that could not warm up still serves, only colder
+            log.exception("the %s feature's warm-up failed", hook.owner)
 
 
 async def _shut_down(

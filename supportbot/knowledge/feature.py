@@ -49,6 +49,7 @@ class KnowledgeFeature:
         hooks.timer(ai.DRAFTED, partial(ai.on_drafted, running))
         hooks.on_attach(partial(_attach, running))
         hooks.background(running.start)
+        hooks.warm_up(running.warmed)
         hooks.on_reload(partial(_reload, running))
 
 

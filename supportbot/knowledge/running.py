@@ -41,6 +41,7 @@ class Running:
     serving: bool = False  # the background task runs: slow work stays off the turns
     loading: asyncio.Future[ReloadResult] | None = None
     _precedent_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _warm: asyncio.Event = field(default_factory=asyncio.Event)  # loaded and indexed once
 
     def attach(self, desk: Desk) -> None:
         kb = KnowledgeBase(
@@ -78,12 +79,19 @@ class Running:
                 log.error("knowledge base not loaded: %d problem(s)", len(result.problems))
         await asyncio.gather(kb.watch(WATCH_INTERVAL), self._keep_precedents(desk))
 
+    async def warmed(self, _desk: Desk) -> None:
+        """Until the start-up load and the first similar-tickets index are built (the server
+        then moves them out of the garbage collector's sight: they last)."""
+        if self.kb is not None:
+            await self._warm.wait()
+
     async def _keep_precedents(self, desk: Desk) -> None:
         while True:
             try:
                 await self._build_precedents(desk, in_thread=True)
             except Exception:  # the loop must outlive any one bad pass
                 log.exception("similar-tickets index not rebuilt; trying again")
+            self._warm.set()
             await asyncio.sleep(PRECEDENTS_FRESH.total_seconds())
 
     async def similar_tickets(self, desk: Desk) -> PrecedentIndex:

@@ -35,6 +35,7 @@ from supportbot.store.checkpoints import WAL_LIMIT, Checkpoints
 from supportbot.store.models import Base
 
 log = logging.getLogger(__name__)
+STRAGGLER_WAIT = 2.0  # seconds `close` waits for reads still running to give back their connection
 READ_ONLY = "supportbot.read_only"  # in `Session.info` of sessions that see committed rows only
 
 
@@ -133,8 +134,9 @@ class Database:
     read_engine: AsyncEngine | None = None  # SQLite: the readers' own pool
     gate: WriterGate | None = None
     checkpoints: Checkpoints | None = None  # SQLite on a file: WAL checkpoints off the loop
-    # SQLite: the readers' open driver connections (aiosqlite), for `close` to find each one
-    opened: set[Any] = field(default_factory=set)
+    readers_out: int = 0  # SQLite: reader connections checked out of their pool now
+    readers_idle: asyncio.Event = field(default_factory=asyncio.Event)  # when that is 0
+    closed: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -168,26 +170,27 @@ class Database:
     async def close(self) -> None:
         await self.engine.dispose()
         if self.read_engine is not None:
+            await self._readers_back(STRAGGLER_WAIT)
+            self.closed = True  # a read that outlives this closes its connection on return
             await self.read_engine.dispose()
-            await self._close_stragglers()
         if self.checkpoints is not None:
             await self.checkpoints.close()
 
-    def reader_opened(self, driver: Any) -> None:
-        """A reader connection was made (before its set-up runs, which a cancelled task can
-        leave half-done, the connection then unknown to the pool)."""
-        self.opened -= {c for c in self.opened if not _is_open(c)}
-        self.opened.add(driver)
+    async def _readers_back(self, seconds: float) -> None:
+        """Until every reader connection is back in the pool, for at most `seconds`.
 
-    async def _close_stragglers(self) -> None:
-        """`dispose` closes the connections in the pool, not one still checked out or one
-        whose set-up was cancelled (a read whose task was cancelled at shutdown). aiosqlite
-        runs a thread per connection: close those too, or they outlive the desk."""
-        for driver in [c for c in self.opened if _is_open(c)]:
-            log.debug("closing a reader connection the pool did not close")
-            with contextlib.suppress(Exception):
-                await driver.close()
-        self.opened.clear()
+        `dispose` closes the connections in the pool, not one a late read still holds (a task
+        finishing at shutdown): given back afterwards, it would go to the pool `dispose` let
+        go and be dropped unclosed with it, its aiosqlite thread still running (and warning).
+        So `close` waits for it; one given back later still is closed on its return (`closed`).
+        Closing it from here instead would race the pool's own close of it: aiosqlite's
+        `close()` twice at once waits for ever on a thread that has ended."""
+        if self.readers_out > 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(seconds):
+                    await self.readers_idle.wait()
+        if self.readers_out > 0:
+            log.warning("closing the database while %d reads still run", self.readers_out)
 
 
 def open_database(url: str, *, echo: bool = False) -> Database:
@@ -230,15 +233,21 @@ def _open_sqlite(url: str, echo: bool) -> Database:
         checkpoints=checkpoints,
     )
 
-    @event.listens_for(reader.sync_engine, "connect", insert=True)
-    def _opened(dbapi_connection: Any, _record: Any) -> None:
-        db.reader_opened(dbapi_connection.driver_connection)
+    @event.listens_for(reader.sync_engine, "checkout")
+    def _out(*_: Any) -> None:
+        db.readers_out += 1
+        db.readers_idle.clear()
+
+    @event.listens_for(reader.sync_engine, "checkin")
+    def _back(dbapi_connection: Any, _record: Any) -> None:
+        db.readers_out = max(db.readers_out - 1, 0)
+        if db.readers_out == 0:
+            db.readers_idle.set()
+        if db.closed and dbapi_connection is not None:  # given back after `close`: no pool
+            with contextlib.suppress(Exception):  # keeps it; close it now, in its own task
+                dbapi_connection.close()
 
     return db
-
-
-def _is_open(driver: Any) -> bool:
-    return getattr(driver, "_connection", None) is not None  # aiosqlite: None once closed
 
 
 def _configure_sqlite(

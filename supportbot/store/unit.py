@@ -11,6 +11,7 @@ the turn `tainted`, and the turn runner then throws the whole turn away.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 
@@ -46,6 +47,10 @@ class TurnSessions:
 
     @contextlib.asynccontextmanager
     async def _use(self, *, write: bool) -> AsyncIterator[AsyncSession]:
+        if write:
+            # SQLite's statements run inline and never suspend: before each write of the turn,
+            # let the event loop answer what waits (an ack), not only after the whole turn.
+            await asyncio.sleep(0)
         try:
             yield self.session
         except BaseException as exc:

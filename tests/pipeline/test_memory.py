@@ -8,11 +8,8 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from supportbot.config import load_config
 from supportbot.intents import PostMessage
-from supportbot.testing import DeskHarness
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.shipped import shipped_desk
 
 
 def _live_posts() -> int:
@@ -21,12 +18,7 @@ def _live_posts() -> int:
 
 
 async def test_sent_messages_are_not_kept_in_memory(tmp_path: Path) -> None:
-    config = load_config(REPO / "config" / "supportbot.yaml", {})
-    intake = config.intake_channels[0].model_copy(
-        update={"platform": "chat", "channel": "customers"}
-    )
-    config = config.model_copy(update={"intake_channels": [intake]})
-    async with DeskHarness.start(config, tmp_path, workflows_dir=REPO / "workflows") as h:
+    async with shipped_desk(tmp_path) as h:
         await h.say("customers", "warm", "Warming up: the export fails", name="Warm")
         h.chat.sent.clear()  # the test platform's own record of what it was sent
         before = _live_posts()

@@ -7,27 +7,15 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
 
-from supportbot.config import load_config
 from supportbot.events import ConversationRef, MessageReceived
 from supportbot.pipeline.runner import Pipeline
 from supportbot.pipeline.spool import spool_path
 from supportbot.testing import DeskHarness
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _harness(tmp_path: Path) -> AbstractAsyncContextManager[DeskHarness]:
-    config = load_config(REPO / "config" / "supportbot.yaml", {})
-    intake = config.intake_channels[0].model_copy(
-        update={"platform": "chat", "channel": "customers"}
-    )
-    config = config.model_copy(update={"intake_channels": [intake]})
-    return DeskHarness.start(config, tmp_path, workflows_dir=REPO / "workflows")
+from tests.shipped import shipped_desk
 
 
 def _message(h: DeskHarness, n: int) -> MessageReceived:
@@ -43,7 +31,7 @@ def _message(h: DeskHarness, n: int) -> MessageReceived:
 @pytest.fixture
 async def held(tmp_path: Path) -> AsyncIterator[tuple[DeskHarness, asyncio.Event]]:
     """A desk whose SQLite writer is held (as by a long turn) until the event is set."""
-    async with _harness(tmp_path) as h:
+    async with shipped_desk(tmp_path) as h:
         release = asyncio.Event()
         holding = asyncio.Event()
         gate = h.desk.db.gate
@@ -94,7 +82,7 @@ async def test_the_ack_path_does_not_wait_for_a_turn_holding_the_writer(
 async def test_what_a_crash_left_in_the_spool_runs_after_the_restart_once(
     tmp_path: Path,
 ) -> None:
-    async with _harness(tmp_path) as h:
+    async with shipped_desk(tmp_path) as h:
         gate = h.desk.db.gate
         assert gate is not None
         async with gate.hold():  # the writer busy: the events stay in the spool
@@ -105,7 +93,7 @@ async def test_what_a_crash_left_in_the_spool_runs_after_the_restart_once(
     with sqlite3.connect(spool) as conn:
         assert conn.execute("SELECT count(*) FROM spool").fetchone()[0] == 3
 
-    async with _harness(tmp_path) as h:
+    async with shipped_desk(tmp_path) as h:
         pipeline = _pipeline(h)
         await pipeline.recover()
         await pipeline.drain()

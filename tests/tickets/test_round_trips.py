@@ -10,19 +10,11 @@ from typing import Any
 
 from sqlalchemy import event
 
-from supportbot.config import load_config
-from supportbot.testing import DeskHarness
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.shipped import shipped_desk
 
 
 async def test_a_new_requesters_first_ticket_reads_them_once(tmp_path: Path) -> None:
-    config = load_config(REPO / "config" / "supportbot.yaml", {})
-    intake = config.intake_channels[0].model_copy(
-        update={"platform": "chat", "channel": "customers"}
-    )
-    config = config.model_copy(update={"intake_channels": [intake]})
-    async with DeskHarness.start(config, tmp_path, workflows_dir=REPO / "workflows") as h:
+    async with shipped_desk(tmp_path) as h:
         await h.say("customers", "first", "Warming up: the export fails", name="First")
         statements: Counter[str] = Counter()
 

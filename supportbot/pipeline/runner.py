@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
-import json
 import logging
 import time
 import uuid
@@ -30,7 +29,6 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from supportbot import codec
 from supportbot.adapter import Outcome
 from supportbot.context import TurnContext
 from supportbot.courier import Entry, digest
@@ -141,9 +139,8 @@ class Pipeline:
                 event = self._spooled.pop(row.id, None)
                 job = None
                 if row_id is not None:
-                    if event is None:  # spooled by a process before this one
-                        event = codec.decode_event(json.loads(row.payload))
-                    job = self._enqueue(row_id, row.key, event)
+                    # None: spooled by a process before this one
+                    job = self._enqueue(row_id, row.key, event or row.event())
                 moved = self._moved.pop(row.id, None)
                 if moved is not None and not moved.done():
                     moved.set_result(job)
@@ -152,11 +149,9 @@ class Pipeline:
         """Until the spool is empty (start-up, poll, drain)."""
         if not self.inbox.spooling:
             return
-        while self._mover is not None and not self._mover.done():
-            await asyncio.shield(self._mover)
         if self.inbox.spool().take(1):
-            self._kick_mover()
-            assert self._mover is not None
+            self._kick_mover()  # one already running takes these too
+        while self._mover is not None and not self._mover.done():
             await asyncio.shield(self._mover)
 
     async def submit(self, event: AnyEvent, *, delivered: bool) -> Outcome:
@@ -240,7 +235,6 @@ class Pipeline:
             desk = self._bind(s, turn)
             ctx = TurnContext(desk, turn, event)
             error = await self._handle(ctx)
-            await asyncio.sleep(0)
             entries, seen = await self._close(s, desk, turn, f"inbox:{job.row_id}")
             await self.inbox.done(s, job.row_id)
         self._observe(turn, seen)

@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from supportbot import codec
+from supportbot.events import AnyEvent
 from supportbot.store.checkpoints import WAL_LIMIT, Checkpoints
 
 _SCHEMA = """
@@ -52,6 +54,9 @@ class SpooledEvent:
     received_at: datetime
     key: str
     payload: str  # the event's JSON, as the inbox stores it
+
+    def event(self) -> AnyEvent:
+        return codec.decode_event(json.loads(self.payload))
 
     def inbox_values(self) -> dict[str, Any]:
         return {

@@ -23,7 +23,9 @@ import contextlib
 import itertools
 import json
 import re
+import signal
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -202,6 +204,8 @@ class MockSlack:
 
     async def _close(self, app: web.Application) -> None:
         self.release()
+        methods = Counter(c.method for c in self.calls)
+        print("calls:", ", ".join(f"{m} {n}" for m, n in methods.most_common()), flush=True)
         for ws in list(self._watchers):
             await ws.close()
 
@@ -305,8 +309,10 @@ async def serve(host: str, port: int, card_channel: str) -> None:
     await site.start()
     bound = runner.addresses[0][1]
     print(f"listening on {bound}", flush=True)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await runner.cleanup()
 

@@ -9,8 +9,10 @@ a lock (the writer gate queues writers in the event loop), so the direct call re
 microseconds. This module is an aiosqlite-shaped connection whose coroutines do the work
 inline, handed to SQLAlchemy's aiosqlite dialect through `async_creator`.
 
-Readers keep aiosqlite (a long report query must not hold the loop). Checkpoints, which
-fsync, run in a worker thread too (`checkpoints.Checkpoints`), told of every commit here.
+The desk's readers are inline too: its reads are point reads by key. Reports, which may scan,
+keep aiosqlite (`insights.reader.open_reader`), so a long one never holds the loop.
+Checkpoints, which fsync, run in a worker thread (`checkpoints.Checkpoints`), told of every
+commit here.
 """
 
 from __future__ import annotations

@@ -98,6 +98,7 @@ class Entry:
     intent: Intent
     attempts: int = 0
     retry: bool = False  # taken up again: an earlier attempt may have reached the platform
+    fresh: bool = False  # its ticket was opened by the turn that wrote it (see `_concrete`)
 
 
 @dataclass(eq=False, slots=True)
@@ -106,6 +107,8 @@ class _Job:
 
     entries: list[Entry]
     done: asyncio.Future[None] | None
+    cards: dict[int, list[ConversationRef]] = field(default_factory=dict)  # threads it made
+    unposted: set[int] = field(default_factory=set)  # tickets whose card it failed to post
 
 
 @dataclass(slots=True)
@@ -128,7 +131,8 @@ class Courier:
     ) -> list[Entry]:
         """Resolve what can be resolved now and keep every intent in the outbox (in `s`'s
         transaction). Intents for platforms without a running adapter are dropped here."""
-        decided = await self._decide(intents, tickets, created_here(s))
+        fresh = created_here(s)
+        decided = await self._decide(intents, tickets, fresh)
         if not decided:
             return []
         due = self.clock.now() + self.lease
@@ -144,7 +148,10 @@ class Courier:
             for n, intent in enumerate(decided)
         ]
         ids = [await direct.scalar(s, _KEEP, row) for row in rows]
-        return [Entry(i, intent) for i, intent in zip(ids, decided, strict=True)]
+        return [
+            Entry(i, intent, fresh=getattr(intent, "ticket_id", None) in fresh)
+            for i, intent in zip(ids, decided, strict=True)
+        ]
 
     async def _decide(
         self, intents: Sequence[Intent], tickets: TicketService, fresh: set[int]
@@ -214,22 +221,35 @@ class Courier:
             self._linked.notify_all()
 
     async def _attempt(self, job: _Job, entry: Entry) -> None:
+        card = _card_of(entry.intent)
         try:
-            intents = await self._concrete(job, entry.intent)
+            intents = await self._concrete(job, entry)
             links = [
                 await self._send(intent, Delivery(self._key(entry, n, len(intents)), entry.retry))
                 for n, intent in enumerate(intents)
             ]
         except DeliveryError as exc:
+            if card is not None:
+                job.unposted.add(card)
             await self._settle_failure(entry, exc)
             return
         except Exception as exc:  # a broken adapter must not lose the row: retry later
             log.exception("delivering outbox row %s failed", entry.id)
+            if card is not None:
+                job.unposted.add(card)
             await self._settle_failure(entry, DeliveryError(f"{type(exc).__name__}: {exc}"))
             return
+        for values in links:
+            if values is not None and values["kind"] == "card":
+                ref: MessageRef = values["ref"]
+                thread = ConversationRef(
+                    ref.platform, ref.channel_id, ref.thread_id or ref.message_id
+                )
+                job.cards.setdefault(values["ticket_id"], []).append(thread)
         await self.batcher.run(lambda s: self._settle_sent(s, entry.id, links))
 
-    async def _concrete(self, job: _Job, intent: Intent) -> list[Intent]:
+    async def _concrete(self, job: _Job, entry: Entry) -> list[Intent]:
+        intent = entry.intent
         if not isinstance(intent, PostToTicket):
             return [intent]
 
@@ -239,6 +259,16 @@ class Courier:
 
         async with self._linked, asyncio.timeout(CARD_WAIT_SECONDS):
             await self._linked.wait_for(others_done)
+        if intent.ticket_id in job.unposted:  # its card waits for a retry: so does this
+            raise DeliveryError(f"ticket {intent.ticket_id} has no card yet")
+        threads = job.cards.get(intent.ticket_id)
+        if entry.fresh and intent.audience == "internal" and threads:
+            # A ticket its turn opened has no threads but the cards this job posted: no read.
+            return [
+                PostMessage(to=to, message=intent.message, purpose=intent.purpose)
+                for to in threads
+                if to.platform in self.adapters
+            ]
         return await self.resolve(intent, self.tickets)
 
     def _key(self, entry: Entry, n: int, of: int) -> str:
@@ -429,6 +459,14 @@ def _linked_ticket(intent: Intent) -> int | None:
     """The ticket whose card (or other linked message) this intent posts."""
     purpose = getattr(intent, "purpose", None)
     if isinstance(intent, PostMessage | SendDirect) and purpose is not None:
+        return int(purpose.ticket_id)
+    return None
+
+
+def _card_of(intent: Intent) -> int | None:
+    """The ticket whose card this intent posts."""
+    purpose = getattr(intent, "purpose", None)
+    if isinstance(intent, PostMessage) and purpose is not None and purpose.kind == "card":
         return int(purpose.ticket_id)
     return None
 

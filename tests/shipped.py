@@ -12,10 +12,16 @@ from supportbot.testing import DeskHarness
 REPO = Path(__file__).resolve().parents[1]
 
 
-def shipped_desk(tmp_path: Path) -> AbstractAsyncContextManager[DeskHarness]:
+def shipped_desk(
+    tmp_path: Path, *, cards: bool = False
+) -> AbstractAsyncContextManager[DeskHarness]:
+    """`cards`: the support channel is on the in-memory platform too (as `support`)."""
     config = load_config(REPO / "config" / "supportbot.yaml", {})
     intake = config.intake_channels[0].model_copy(
         update={"platform": "chat", "channel": "customers"}
     )
-    config = config.model_copy(update={"intake_channels": [intake]})
+    update: dict[str, object] = {"intake_channels": [intake]}
+    if cards:
+        update["support_channel"] = {**config.support_channel, "chat": "support"}
+    config = config.model_copy(update=update)
     return DeskHarness.start(config, tmp_path, workflows_dir=REPO / "workflows")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from supportbot.knowledge.analyzer import Analyzer
 from supportbot.knowledge.article import AUDIENCES, LOCALES, Article, Audience, Locale
-from supportbot.knowledge.ranker import Mask, Ranker
+from supportbot.knowledge.ranker import Mask, Ranker, Scored
 
 TITLE_WEIGHT = 2  # a word of the title counts as often as this: titles say what an article is for
 
@@ -44,8 +44,8 @@ class ArticleIndex:
             for audience in (None, *AUDIENCES)
         }
         # A new ticket's question is searched three times in its turn (the requester's
-        # suggestions, the agent's, the draft's sources): analyse it once.
-        self._questions: dict[str, tuple[str, ...]] = {}
+        # suggestions, the agent's, the draft's sources): analyse and score it once.
+        self._questions: dict[str, Scored | None] = {}
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -60,17 +60,17 @@ class ArticleIndex:
     ) -> tuple[Hit, ...]:
         """Articles best first. `audience="public"` never returns an internal article."""
         mask = self._masks[(locale, audience)]
-        ranked = self._ranker.rank(self._terms_of(text), mask=mask, limit=limit)
+        ranked = self._ranker.top(self._scored(text), mask=mask, limit=limit)
         hits = (Hit(self.articles[i], score) for i, score in ranked)
         return tuple(h for h in hits if _fits(h.article, locale, audience))
 
-    def _terms_of(self, text: str) -> tuple[str, ...]:
-        terms = self._questions.get(text)
-        if terms is None:
-            if len(self._questions) >= RECENT_QUESTIONS:
-                self._questions.clear()
-            terms = self._questions[text] = tuple(self.analyzer.terms(text))
-        return terms
+    def _scored(self, text: str) -> Scored | None:
+        if text in self._questions:
+            return self._questions[text]
+        if len(self._questions) >= RECENT_QUESTIONS:
+            self._questions.clear()
+        scored = self._questions[text] = self._ranker.score(self.analyzer.terms(text))
+        return scored
 
     def article(self, article_id: str, locale: Locale) -> Article | None:
         return self._by_key.get((article_id, locale))

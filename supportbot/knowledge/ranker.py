@@ -14,6 +14,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import bm25s
 import numpy as np
@@ -24,6 +25,14 @@ from supportbot.knowledge.speller import Speller
 K1, B = 1.2, 0.75
 
 Mask = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One question's raw BM25 score of every document, and its ceiling (see above)."""
+
+    scores: npt.NDArray[np.float32]
+    ceiling: float
 
 
 class Ranker:
@@ -56,18 +65,31 @@ class Ranker:
                 ceiling += self._idf[corrected]
         return known, ceiling
 
+    def score(self, terms: Sequence[str]) -> Scored | None:
+        """Every document's score for the question (None: nothing can match). Computed once
+        per question and kept by the caller: each mask then only multiplies it."""
+        known, ceiling = self.prepare(terms)
+        if self._bm25 is None or not known or ceiling <= 0:
+            return None
+        return Scored(self._bm25.get_scores(known), ceiling)
+
+    def top(
+        self, scored: Scored | None, *, mask: Mask | None = None, limit: int = 5
+    ) -> list[tuple[int, float]]:
+        """Best documents first as (position, score in [0, 1)); only those that match at all."""
+        if scored is None or limit <= 0:
+            return []
+        scores = scored.scores if mask is None else scored.scores * mask
+        count = min(limit, self.size)
+        top = np.argpartition(-scores, count - 1)[:count]
+        ordered = sorted(top.tolist(), key=lambda i: (-float(scores[i]), i))
+        return [(i, float(scores[i]) / scored.ceiling) for i in ordered if scores[i] > 0]
+
     def rank(
         self, terms: Sequence[str], *, mask: Mask | None = None, limit: int = 5
     ) -> list[tuple[int, float]]:
         """Best documents first as (position, score in [0, 1)); only those that match at all."""
-        known, ceiling = self.prepare(terms)
-        if self._bm25 is None or not known or ceiling <= 0 or limit <= 0:
-            return []
-        scores = self._bm25.get_scores(known, weight_mask=mask)
-        count = min(limit, self.size)
-        top = np.argpartition(-scores, count - 1)[:count]
-        ordered = sorted(top.tolist(), key=lambda i: (-float(scores[i]), i))
-        return [(i, float(scores[i]) / ceiling) for i in ordered if scores[i] > 0]
+        return self.top(self.score(terms), mask=mask, limit=limit)
 
     def mask(self, keep: Sequence[bool]) -> Mask:
         return np.asarray(keep, dtype=np.float32)

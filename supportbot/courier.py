@@ -124,6 +124,7 @@ class Courier:
     _linking: dict[int, dict[_Job, int]] = field(default_factory=dict)  # ticket -> jobs
     _linked: asyncio.Condition = field(default_factory=asyncio.Condition)
     _lanes: Lanes[_Job] | None = None
+    _desk_key: str = ""
 
     # -- in the turn ---------------------------------------------------------------------------
     async def write(
@@ -273,7 +274,9 @@ class Courier:
 
     def _key(self, entry: Entry, n: int, of: int) -> str:
         """The same for every attempt at one outbox row (and one of the places it goes)."""
-        desk = hashlib.sha256(self.db.url.encode()).hexdigest()[:8]  # desks sharing a channel
+        if not self._desk_key:  # desks sharing a channel: each keys its own rows
+            self._desk_key = hashlib.sha256(self.db.url.encode()).hexdigest()[:8]
+        desk = self._desk_key
         return f"{desk}:{entry.id}" if of == 1 else f"{desk}:{entry.id}:{n}"
 
     async def _send(self, intent: Intent, delivery: Delivery) -> dict[str, Any] | None:

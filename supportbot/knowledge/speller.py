@@ -3,7 +3,8 @@
 Only words of five letters or more are corrected, by one edit (two from eight letters on), where
 a swap of neighbours counts as one edit (invocie → invoice). Among equally close words the more
 common one wins. Shorter words are left alone: "rice" is not a typo for "price", nor "sick"
-for "pick".
+for "pick". Nor is a word with a digit in it: an order number, an error code or a version
+("A10042", "err503", "v2") is an identifier, never a misspelt word.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class Speller:
         """The term itself when known, its closest known spelling, or None."""
         if term in self._frequencies:
             return term
-        if len(term) < MIN_LENGTH or term.isdigit():
+        if len(term) < MIN_LENGTH or any(c.isdigit() for c in term):
             return None
         if term in self._corrected:
             return self._corrected[term]

@@ -137,3 +137,12 @@ def test_only_hits_nearly_as_good_as_the_best_are_suggested(starter: KnowledgeBa
     assert [h.article.id for h in starter.suggest("ＣＳＶエクスポートが失敗する", locale="ja",
                                                   audience="public")] == ["export-csv"]  # fmt: skip
     assert confident(()) == ()
+
+
+def test_an_identifier_is_never_corrected_into_a_word() -> None:
+    from supportbot.knowledge.speller import Speller
+
+    speller = Speller({"orders": 3, "order": 5, "error": 2, "invoice": 4})
+    assert speller.correct("invocie") == "invoice"  # a typo is corrected …
+    assert speller.correct("orde12") is None  # … an order number is not
+    assert speller.correct("error5") is None  # nor an error code next to a known word

@@ -14,6 +14,7 @@ Syntax (a deliberately small subset):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,8 +88,10 @@ class Mention:
 Span = Plain | Bold | Link | Code | Mention
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(markup: str) -> tuple[Span, ...]:
-    """Split markup into spans; adjacent plain text is merged."""
+    """Split markup into spans; adjacent plain text is merged. Spans are immutable, so the
+    same markup (a card's labels, a template's fixed lines) is parsed once."""
     spans: list[Span] = []
     pos = 0
     for m in _TOKEN.finditer(markup):

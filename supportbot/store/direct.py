@@ -89,6 +89,11 @@ async def _driver(s: AsyncSession) -> _Driver:
     return found
 
 
+async def dialect(s: AsyncSession) -> str:
+    """`postgresql` or `sqlite`: the database of the session's transaction."""
+    return (await _driver(s)).dialect
+
+
 async def execute(s: AsyncSession, statement: Direct, params: Mapping[str, Any]) -> int:
     """Run `statement`; return how many rows it changed."""
     driver = await _driver(s)

@@ -49,9 +49,15 @@ def decode_event(data: dict[str, Any]) -> events.AnyEvent:
     return typing.cast(events.AnyEvent, _decode(cls, data["data"]))
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in _fields(type(value))}
+    kind = type(value)
+    if kind in _SCALARS:  # most fields: the first test, not the last
+        return value
+    if hasattr(kind, "__dataclass_fields__") and not isinstance(value, type):
+        return {name: _encode(getattr(value, name)) for name in _names(kind)}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
@@ -109,3 +115,8 @@ def _hints(cls: type[Any]) -> dict[str, Any]:
 @functools.cache
 def _fields(cls: type[Any]) -> tuple[dataclasses.Field[Any], ...]:
     return dataclasses.fields(cls)
+
+
+@functools.cache
+def _names(cls: type[Any]) -> tuple[str, ...]:
+    return tuple(f.name for f in _fields(cls))

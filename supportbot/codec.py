@@ -53,7 +53,7 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _encode(value: Any) -> Any:
-    kind = type(value)
+    kind: type[object] = type(value)
     if kind in _SCALARS:  # most fields: the first test, not the last
         return value
     if hasattr(kind, "__dataclass_fields__") and not isinstance(value, type):
@@ -118,5 +118,5 @@ def _fields(cls: type[Any]) -> tuple[dataclasses.Field[Any], ...]:
 
 
 @functools.cache
-def _names(cls: type[Any]) -> tuple[str, ...]:
+def _names(cls: Any) -> tuple[str, ...]:
     return tuple(f.name for f in _fields(cls))

@@ -60,6 +60,7 @@ def build_snapshot(
     if problems or not loaded.ok:
         return None, (*loaded.problems, *problems)
     index = ArticleIndex(loaded.articles, Analyzer(segmenter, synonyms), reuse=previous)
+    segmenter.release()  # the corpus is analysed: questions need far fewer dictionary pages
     return Snapshot(index, loaded.drafts, loaded.digest, loaded.files), ()
 
 

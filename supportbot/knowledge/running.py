@@ -115,6 +115,7 @@ class Running:
                 index = await asyncio.to_thread(PrecedentIndex, found, analyzer)
             else:
                 index = PrecedentIndex(found, analyzer)
+            analyzer.segmenter.release()  # as after indexing the articles
             self.precedents, self.precedents_at = index, desk.clock.now()
             return index
 

@@ -5,8 +5,9 @@ Japanese is written without spaces, so a search needs a morphological analyser t
 package (`sudachidict-small`), so nothing is downloaded at run time. It also normalises spelling
 variants (サーバ → サーバー), which customers mix freely.
 
-The dictionary is memory-mapped (about 110 MB of shared, file-backed pages once warm, 9 MB of
-private memory): load it once per process and hand the same segmenter to every index. Sudachi's
+The dictionary is memory-mapped (110 MB of shared, file-backed pages, of which only what
+analysis reads stays resident: see `mapping`; 9 MB of private memory): load it once per
+process and hand the same segmenter to every index. Sudachi's
 tokenizer is not safe to share between threads, and reloads build indexes in a worker thread
 while questions are answered on the event loop, hence the lock.
 """
@@ -17,11 +18,14 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from supportbot.knowledge import mapping
+
 if TYPE_CHECKING:
     from sudachipy import Tokenizer
 
 # Sudachi refuses inputs above about 49 KB of UTF-8; runs are cut well below that.
 MAX_RUN = 4000
+DICTIONARY_FILE = "sudachidict_small/resources/system.dic"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +57,17 @@ class JapaneseSegmenter:
                     out.append(Morpheme(m.normalized_form(), pos))
         return out
 
+    def release(self) -> None:
+        """Give back the dictionary pages analysis touched so far (after indexing a corpus):
+        what later questions read faults back in, page by page (see `mapping`)."""
+        with self._lock:
+            if self._tokenizer is not None:
+                mapping.release(DICTIONARY_FILE)
+
     def _load(self) -> Tokenizer:
         from sudachipy import Dictionary, SplitMode
 
         self._tokenizer = Dictionary(dict="small").tokenizer(SplitMode.C)
+        mapping.random(DICTIONARY_FILE)  # no read-ahead: lookups land all over the file
+        mapping.release(DICTIONARY_FILE)  # nor the pages loading it touched
         return self._tokenizer

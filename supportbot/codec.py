@@ -53,7 +53,7 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _encode(value: Any) -> Any:
-    kind: type[object] = type(value)
+    kind: Any = type(value)
     if kind in _SCALARS:  # most fields: the first test, not the last
         return value
     if hasattr(kind, "__dataclass_fields__") and not isinstance(value, type):

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from supportbot.errors import (
     AlreadyClaimedError,
@@ -21,6 +22,7 @@ from supportbot.errors import (
     InvalidValueError,
     NotAllowedError,
 )
+from supportbot.store import direct
 from supportbot.store.models import Handoff, Ticket
 from supportbot.store.unit import created_here
 from supportbot.tickets import states
@@ -34,6 +36,21 @@ from supportbot.tickets.snapshot import ticket_view
 from supportbot.tickets.view import TicketView
 
 __all__ = ["NewTicket", "TicketChange", "TicketService"]
+
+
+# A new ticket, written at once (through the ORM it was a flush of its own in every turn that
+# opens a ticket); the ORM object is then made from the same values (`create`).
+_COLUMNS = (
+    "subject", "body", "status", "priority", "category", "team", "tags", "kind", "locale",
+    "requester_id", "assignee_id", "organization_id", "origin_platform", "origin_channel",
+    "origin_thread", "origin_message", "callback_url", "intake_key_id", "created_at",
+    "updated_at", "first_response_at", "resolved_at", "waiting_since", "paused_seconds",
+    "reopen_count", "version",
+)  # fmt: skip
+_CREATE = direct.Direct(
+    f"INSERT INTO tickets ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}) RETURNING id"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,28 +105,39 @@ class TicketService(EscalationSteps, HandoffSteps, FeedbackSteps, ChannelSteps, 
         async with self.sessions.begin() as s:
             requester = await self.people.ensure(s, new.requester)
             now = self.clock.now()
-            t = Ticket(
-                subject=_subject(new.subject or new.body),
-                body=new.body,
-                status=states.Status.NEW,
-                priority=new.priority,
-                team=team,
-                tags=sorted(set(new.tags)),
-                kind=new.kind,
-                locale=new.locale or requester.locale,
-                requester_id=requester.id,
-                organization_id=requester.organization_id,
-                origin_platform=new.origin_platform,
-                origin_channel=new.origin_channel,
-                origin_thread=new.origin_thread,
-                origin_message=new.origin_message,
-                callback_url=new.callback_url,
-                intake_key_id=new.intake_key_id,
-                created_at=now,
-                updated_at=now,
-            )
-            s.add(t)
-            await s.flush()
+            row: dict[str, Any] = {
+                "subject": _subject(new.subject or new.body),
+                "body": new.body,
+                "status": states.Status.NEW.value,
+                "priority": new.priority,
+                "category": None,
+                "team": team,
+                "tags": sorted(set(new.tags)),
+                "kind": new.kind,
+                "locale": new.locale or requester.locale,
+                "requester_id": requester.id,
+                "assignee_id": None,
+                "organization_id": requester.organization_id,
+                "origin_platform": new.origin_platform,
+                "origin_channel": new.origin_channel,
+                "origin_thread": new.origin_thread,
+                "origin_message": new.origin_message,
+                "callback_url": new.callback_url,
+                "intake_key_id": new.intake_key_id,
+                "created_at": now,
+                "updated_at": now,
+                "first_response_at": None,
+                "resolved_at": None,
+                "waiting_since": None,
+                "paused_seconds": 0,
+                "reopen_count": 0,
+                "version": 1,
+            }
+            if s.new:  # rows the ticket may point to (a requester met just now) go in first
+                await s.flush()
+            t = Ticket(id=await direct.scalar(s, _CREATE, row), **row)
+            make_transient_to_detached(t)  # the row as the INSERT wrote it, every column loaded
+            s.add(t)  # in the session as if read: later changes are UPDATEs, no re-read
             created_here(s).add(t.id)
             self._hold(s, t)
             opened = {"kind": new.kind, "priority": t.priority, "team": team, "tags": t.tags}

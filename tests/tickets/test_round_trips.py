@@ -41,3 +41,13 @@ async def test_a_new_requesters_first_ticket_reads_them_once(tmp_path: Path) -> 
         assert 1 <= people_reads <= 2, statements  # by identity, then by handle: never per view
         ticket_updates = statements["UPDATE tickets SET"]
         assert 1 <= ticket_updates <= 2, statements  # triage's fields together, then assignment
+
+
+def test_a_new_ticket_is_written_with_every_column() -> None:
+    """`TicketService.create` writes the row itself: a column added to the model must be
+    added there too (else the ORM object would lack it, and reading it would fail)."""
+    from supportbot.store.models import Ticket
+    from supportbot.tickets import service
+
+    columns = {c.name for c in Ticket.__table__.columns} - {"id"}
+    assert set(service._COLUMNS) == columns

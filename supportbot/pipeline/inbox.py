@@ -15,13 +15,14 @@ the ack then never waits for a turn that holds SQLite's one writer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from supportbot import codec
 from supportbot.clock import Clock
@@ -93,6 +94,7 @@ class Inbox:
         self._queued: list[tuple[dict[str, object], asyncio.Future[int | None]]] = []
         self._storing: asyncio.Task[None] | None = None
         self._autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._acks: AsyncConnection | None = None  # PostgreSQL: the connection acks go through
 
     def _values(self, event: AnyEvent) -> dict[str, object]:
         return {
@@ -144,10 +146,14 @@ class Inbox:
             [direct.value(values[name], "postgresql") for values in batch]
             for name in ("platform", "event_id", "kind", "received_at", "key", "payload")
         ]
-        async with self._autocommit.connect() as conn:
-            raw = await conn.get_raw_connection()
-            asyncpg: Any = raw.driver_connection  # no transaction: the statement commits
-            found = await asyncpg.fetch(_STORE_MANY_PG, *columns)
+        acks = await self._ack_connection()
+        try:
+            found = await acks.fetch(_STORE_MANY_PG, *columns)
+        except Exception:
+            if not acks.is_closed():
+                raise
+            await self._drop_ack_connection()  # it went away while idle: once more, on a new one
+            found = await (await self._ack_connection()).fetch(_STORE_MANY_PG, *columns)
         new = {(r[0], r[1]): int(r[2]) for r in found}
         ids: list[int | None] = []
         for values in batch:  # the same event twice in one batch: the first one is new
@@ -179,7 +185,26 @@ class Inbox:
 
         return await self._batcher.run(store)
 
+    async def _ack_connection(self) -> Any:
+        """The asyncpg connection of the acks, held for the process: a batch is then one
+        round trip. Through the pool each was three or four (pre-ping, the statement, the
+        reset on return), each waiting for the event loop's turn while the desk is busy."""
+        if self._acks is None or self._acks.invalidated or self._acks.closed:
+            self._acks = await self._autocommit.connect()
+        raw = await self._acks.get_raw_connection()
+        return raw.driver_connection  # no transaction: each statement commits
+
+    async def _drop_ack_connection(self) -> None:
+        acks, self._acks = self._acks, None
+        if acks is not None:
+            with contextlib.suppress(Exception):  # closing a connection that is gone
+                await acks.invalidate()
+            with contextlib.suppress(Exception):
+                await acks.close()
+
     async def close(self) -> None:
+        if self._acks is not None:
+            await self._drop_ack_connection()
         if self._spool is not None:
             await self._spool.close()
             self._spool = None

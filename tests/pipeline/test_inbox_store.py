@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from supportbot.clock import FrozenClock
 from supportbot.events import Actor, ConversationRef, MessageReceived
@@ -33,21 +33,50 @@ async def test_a_burst_is_stored_once_each_in_order_and_retries_are_known(
     inbox = Inbox(
         database, FrozenClock(datetime(2026, 12, 1, tzinfo=UTC)), WriteBatcher(database.urgent)
     )
-    first = await inbox.accept(_event(0))
-    assert not first.duplicate
+    try:
+        first = await inbox.accept(_event(0))
+        assert not first.duplicate
 
-    burst = [_event(n) for n in range(1, 41)] + [_event(5), _event(0)]  # two retries in it
-    receipts = await asyncio.gather(*(inbox.accept(e) for e in burst))
-    new = [r.row_id for r in receipts[:40]]
-    assert all(row_id is not None for row_id in new)
-    assert new == sorted(new) and len(set(new)) == 40  # one row each, in arrival order
-    assert [r.duplicate for r in receipts[40:]] == [True, True]
-    assert (await inbox.accept(_event(17))).duplicate  # a retry after the burst
+        burst = [_event(n) for n in range(1, 41)] + [_event(5), _event(0)]  # two retries in it
+        receipts = await asyncio.gather(*(inbox.accept(e) for e in burst))
+        new = [r.row_id for r in receipts[:40]]
+        assert all(row_id is not None for row_id in new)
+        assert new == sorted(new) and len(set(new)) == 40  # one row each, in arrival order
+        assert [r.duplicate for r in receipts[40:]] == [True, True]
+        assert (await inbox.accept(_event(17))).duplicate  # a retry after the burst
 
-    async with database.reads() as s:
-        stored = await s.scalar(select(func.count(InboxEvent.id)))
-        texts = (await s.scalars(select(InboxEvent.payload).order_by(InboxEvent.id))).all()
-    assert stored == 41
-    pending = await inbox.pending()
-    assert [row.event.event_id for row in pending] == [f"Ev{n:04d}" for n in range(41)]
-    assert all(isinstance(t, dict) for t in texts)  # the payload is JSON, as the ORM reads it
+        async with database.reads() as s:
+            stored = await s.scalar(select(func.count(InboxEvent.id)))
+            texts = (await s.scalars(select(InboxEvent.payload).order_by(InboxEvent.id))).all()
+        assert stored == 41
+        pending = await inbox.pending()
+        assert [row.event.event_id for row in pending] == [f"Ev{n:04d}" for n in range(41)]
+        assert all(isinstance(t, dict) for t in texts)  # the payload is JSON, as the ORM reads it
+    finally:
+        await inbox.close()  # its held connection (PostgreSQL) goes back
+
+
+async def test_acks_outlive_the_loss_of_their_connection(database: Database) -> None:
+    """PostgreSQL: the acks' held connection is cut (a server restart, an idle timeout): the
+    next event is stored on a new one, not refused."""
+    if not database.is_postgres:
+        return  # SQLite acks write the spool, a file: no connection to lose
+    inbox = Inbox(
+        database, FrozenClock(datetime(2026, 12, 1, tzinfo=UTC)), WriteBatcher(database.urgent)
+    )
+    try:
+        assert (await inbox.accept(_event(1))).row_id is not None
+        async with database.engine.connect() as conn:
+            cut = await conn.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND query LIKE '%INSERT INTO inbox%'"
+                )
+            )
+        assert cut == 1
+        assert (await inbox.accept(_event(2))).row_id is not None
+        async with database.reads() as s:
+            assert await s.scalar(select(func.count(InboxEvent.id))) == 2
+    finally:
+        await inbox.close()

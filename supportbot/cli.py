@@ -12,6 +12,7 @@ import asyncio
 import gc
 import logging
 import os
+import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, entry_points, version
 from pathlib import Path
@@ -86,6 +87,12 @@ def _serve_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     serve.add_argument("--host", default=os.environ.get("SUPPORTBOT_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("SUPPORTBOT_PORT", "8080")))
     serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("SUPPORTBOT_WORKERS", "1")),
+        help="processes serving the port side by side, under one supervisor (PostgreSQL only)",
+    )
+    serve.add_argument(
         "--without-workflows",
         action="store_true",
         help="start even when the workflows folder holds no workflow (tickets are worked by hand)",
@@ -144,14 +151,20 @@ def read_config(args: argparse.Namespace) -> Config:
 def _serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from supportbot import workers
     from supportbot.server import create_app
     from supportbot.workflows.cli import require_workflows
 
     config = read_config(args)
     require_workflows(config, config_path(args), allow_none=args.without_workflows)
+    workers.check(args.workers, config.database_url)
+    if args.workers > 1:
+        return workers.Supervisor(workers.worker_argv(sys.argv[1:]), args.workers).run()
     app = create_app(config, os.environ, migrate=True)
     app.on_startup.append(_freeze_what_lasts)  # after the desk's own start-up work
-    web.run_app(app, host=args.host, port=args.port, print=_announce(args))
+    app.on_startup.append(workers.outlive_no_supervisor)
+    reuse = workers.supervised() is not None  # its siblings listen on the same port
+    web.run_app(app, host=args.host, port=args.port, print=_announce(args), reuse_port=reuse)
     return 0
 
 

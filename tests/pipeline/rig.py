@@ -80,7 +80,10 @@ class Launcher:
         """A client that signs with this launcher's secret."""
         return SlackSender(secret=self.secret, timeout=timeout)
 
-    def server(self, api: str, name: str = "serve", port: int | None = None) -> ServerProcess:
+    def server(
+        self, api: str, name: str = "serve", port: int | None = None, *extra: str
+    ) -> ServerProcess:
+        """`serve` (with `extra` options after its own) on this launcher's database."""
         port = port or free_port()
         env = {
             "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -90,9 +93,8 @@ class Launcher:
             "SUPPORTBOT_PLAYGROUND": "off",
         }
         slug = name.replace(" ", "-")
-        process = ServerProcess(
-            name, supportbot_argv(self.config, port), env, port, self.logs / f"{slug}.log"
-        )
+        argv = [*supportbot_argv(self.config, port), *extra]
+        process = ServerProcess(name, argv, env, port, self.logs / f"{slug}.log")
         self.started.append(process)
         return process
 

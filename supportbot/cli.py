@@ -85,11 +85,12 @@ def _version() -> str:
 def _serve_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     serve = sub.add_parser("serve", help="run the desk: adapters, intake API, /healthz, /metrics")
     serve.add_argument("--host", default=os.environ.get("SUPPORTBOT_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("SUPPORTBOT_PORT", "8080")))
+    # String defaults go through `type` too: a bad $SUPPORTBOT_PORT is argparse's sentence.
+    serve.add_argument("--port", type=int, default=os.environ.get("SUPPORTBOT_PORT", "8080"))
     serve.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("SUPPORTBOT_WORKERS", "1")),
+        default=os.environ.get("SUPPORTBOT_WORKERS", "1"),
         help="processes serving the port side by side, under one supervisor (PostgreSQL only)",
     )
     serve.add_argument(

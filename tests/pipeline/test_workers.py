@@ -114,3 +114,18 @@ async def test_workers_stop_when_their_supervisor_is_killed(
     assert await eventually(lambda: not [pid for pid in workers if _alive(pid)], limit=30), (
         "orphaned workers kept serving"
     )
+
+
+def test_a_bad_worker_count_in_the_environment_is_a_sentence(tmp_path: Path) -> None:
+    env = {**os.environ, "SUPPORTBOT_WORKERS": "many"}
+    done = subprocess.run(
+        [sys.executable, "-m", "supportbot", "serve"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "argument --workers: invalid int value: 'many'" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -48,7 +48,7 @@ def describe(exc: Exception) -> tuple[str, int]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from supportbot.config import ConfigError
-    from supportbot.store.migrate import MigrationError
+    from supportbot.store.revisions import MigrationError
 
     if isinstance(exc, ConfigError):
         return f"configuration error:\n{exc}", 2

@@ -141,9 +141,11 @@ def _pipeline(desk: Desk) -> Pipeline:
 
 async def prepare_database(desk: Desk, *, migrate: bool) -> None:
     if migrate:
-        from supportbot.store.migrate import require_current, upgrade
+        from supportbot.store.readiness import upgrade_if_behind
+        from supportbot.store.revisions import require_current
 
-        await (upgrade(desk.db.url) if desk.db.is_sqlite else require_current(desk.db.url))
+        url = desk.db.url
+        await (upgrade_if_behind(url) if desk.db.is_sqlite else require_current(url))
     else:
         await desk.db.create_all()
     async with desk.db.sessions.begin() as s:

@@ -29,18 +29,15 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, pool
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from supportbot.store.revisions import VERSION_TABLE, MigrationError, require_current
+
+__all__ = ["MigrationError", "require_current", "upgrade", "upgrade_sync"]
+
 MIGRATIONS = Path(__file__).with_name("migrations")
-VERSION_TABLE = "alembic_version"
-
-
-class MigrationError(Exception):
-    """The database cannot be migrated as it is; the message says what to do."""
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> AlembicConfig:
@@ -76,26 +73,6 @@ async def upgrade(url: str, revision: str = "head") -> None:
             await conn.run_sync(_upgrade_on, revision)
     finally:
         await engine.dispose()
-
-
-async def require_current(url: str) -> None:
-    """Refuse to run on a database whose schema is not at head (PostgreSQL in production:
-    replicas must not race to migrate at start-up; `supportbot db upgrade` does it once)."""
-    engine = create_async_engine(url, poolclass=pool.NullPool)
-    try:
-        async with engine.connect() as conn:
-            current = await conn.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision()
-            )
-    finally:
-        await engine.dispose()
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if current != head:
-        where = make_url(url).render_as_string(hide_password=True)
-        raise MigrationError(
-            f"the database {where} is at revision {current or 'none'}, this release needs "
-            f"{head}: run `supportbot db upgrade` first"
-        )
 
 
 def upgrade_sync(url: str, revision: str = "head") -> None:

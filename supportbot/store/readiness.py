@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from supportbot.store.migrate import MigrationError, require_current, upgrade
+from supportbot.store.revisions import MigrationError, at_head, require_current
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -42,4 +42,15 @@ async def prepare_schema(url: str) -> None:
         return
     if not file.parent.is_dir():
         raise MigrationError(f"cannot create the database {file}: there is no folder {file.parent}")
+    await upgrade_if_behind(url)
+
+
+async def upgrade_if_behind(url: str) -> None:
+    """`migrate.upgrade`, loading Alembic only when there is something to migrate: an SQLite
+    file already at head (every start after the first) is left as it is."""
+    file = sqlite_file(url)
+    if file is not None and file.is_file() and await at_head(url):
+        return
+    from supportbot.store.migrate import upgrade
+
     await upgrade(url)

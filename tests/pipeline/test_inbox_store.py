@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select, text
 
 from supportbot.clock import FrozenClock
@@ -78,5 +79,37 @@ async def test_acks_outlive_the_loss_of_their_connection(database: Database) -> 
         assert (await inbox.accept(_event(2))).row_id is not None
         async with database.reads() as s:
             assert await s.scalar(select(func.count(InboxEvent.id))) == 2
+    finally:
+        await inbox.close()
+
+
+async def test_an_ack_cancelled_while_storing_loses_nobody_elses(database: Database) -> None:
+    """PostgreSQL: an ack is cancelled while its event is being stored (its request went
+    away): it gets no 200, so the platform sends it again; the events queued behind it are
+    still stored and acknowledged, and the event ends up stored once."""
+    if not database.is_postgres:
+        return  # SQLite acks write the spool in one synchronous call: nothing to cancel
+    inbox = Inbox(
+        database, FrozenClock(datetime(2026, 12, 1, tzinfo=UTC)), WriteBatcher(database.urgent)
+    )
+    try:
+        assert (await inbox.accept(_event(0))).row_id is not None  # the connection is open
+        async with database.engine.connect() as blocker:
+            await blocker.execute(text("LOCK TABLE inbox IN EXCLUSIVE MODE"))  # INSERTs wait
+            first = asyncio.create_task(inbox.accept(_event(1)))
+            await asyncio.sleep(0.3)  # its INSERT waits for the lock
+            second = asyncio.create_task(inbox.accept(_event(2)))
+            await asyncio.sleep(0.1)  # queued behind it
+            first.cancel()
+            await asyncio.sleep(0.1)
+            await blocker.rollback()  # the lock goes
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        assert (await asyncio.wait_for(second, 10)).row_id is not None
+        retry = await inbox.accept(_event(1))  # the platform sends the unacknowledged one again
+        async with database.reads() as s:
+            ids = (await s.scalars(select(InboxEvent.event_id).order_by(InboxEvent.id))).all()
+        assert sorted(ids) == ["Ev0000", "Ev0001", "Ev0002"], ids
+        assert retry.row_id is not None or retry.duplicate
     finally:
         await inbox.close()

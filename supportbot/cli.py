@@ -177,8 +177,7 @@ async def _freeze_what_lasts(app: web.Application) -> None:
     them took 150 ms on the development machine."""
     from supportbot.server import WARM
 
-    gc.collect()
-    gc.freeze()
+    _freeze()
     warm = app.get(WARM)
     if warm is not None:
         warm.add_done_callback(_freeze_when_warm)
@@ -186,8 +185,12 @@ async def _freeze_what_lasts(app: web.Application) -> None:
 
 def _freeze_when_warm(warm: asyncio.Future[None]) -> None:
     if not warm.cancelled() and warm.exception() is None:
-        gc.collect()
-        gc.freeze()
+        _freeze()
+
+
+def _freeze() -> None:
+    gc.collect()
+    gc.freeze()
 
 
 def _announce(args: argparse.Namespace) -> Callable[[str], None]:

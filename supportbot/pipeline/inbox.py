@@ -14,7 +14,6 @@ the ack then never waits for a turn that holds SQLite's one writer.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from supportbot.clock import Clock
 from supportbot.events import AnyEvent, ordering_key
 from supportbot.pipeline.spool import Spool, SpooledEvent, spool_path
 from supportbot.store import direct
-from supportbot.store.batch import WriteBatcher
+from supportbot.store.batch import Batches, WriteBatcher
 from supportbot.store.db import Database
 from supportbot.store.models import InboxEvent
 
@@ -91,8 +90,9 @@ class Inbox:
         self._batcher = batcher
         self._spool_for = db.sqlite_file  # SQLite on a file: events go through the spool
         self._spool: Spool | None = None
-        self._queued: list[tuple[dict[str, object], asyncio.Future[int | None]]] = []
-        self._storing: asyncio.Task[None] | None = None
+        self._queued: Batches[dict[str, object], int | None] = Batches(
+            self._insert_many, limit=PG_BATCH, name="inbox-store"
+        )
         self._autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._acks: AsyncConnection | None = None  # PostgreSQL: the connection acks go through
 
@@ -120,26 +120,9 @@ class Inbox:
 
     # -- PostgreSQL: group commit in one statement ------------------------------------------------
     async def _accept_pg(self, values: dict[str, object]) -> int | None:
-        stored: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
-        self._queued.append((values, stored))
-        if self._storing is None or self._storing.done():
-            self._storing = asyncio.create_task(self._store_queued(), name="inbox-store")
-        return await stored
-
-    async def _store_queued(self) -> None:
-        """Whatever waits when the last batch is stored goes in the next one."""
-        while self._queued:
-            batch, self._queued = self._queued[:PG_BATCH], self._queued[PG_BATCH:]
-            try:
-                ids = await self._insert_many([values for values, _ in batch])
-            except Exception as exc:  # no ack for these: the platform sends them again
-                for _, stored in batch:
-                    if not stored.done():
-                        stored.set_exception(exc)
-                continue
-            for (_, stored), row_id in zip(batch, ids, strict=True):
-                if not stored.done():
-                    stored.set_result(row_id)
+        # Whatever waits when the last batch is stored goes in the next; if a batch fails,
+        # none of its events is acknowledged: the platform sends them again.
+        return await self._queued.put(values)
 
     async def _insert_many(self, batch: list[dict[str, object]]) -> list[int | None]:
         columns = [
@@ -203,6 +186,7 @@ class Inbox:
                 await acks.close()
 
     async def close(self) -> None:
+        await self._queued.close()
         if self._acks is not None:
             await self._drop_ack_connection()
         if self._spool is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.servers import REPO
+from bench.servers import REPO, ServerProcess
 from bench.slackload import messages
 
 from .conftest import MakeApi
@@ -45,16 +45,22 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+async def _supervising_two(launcher: Launcher, api: str) -> ServerProcess:
+    """`serve --workers 2`, answering, with its two workers running."""
+    server = launcher.server(api, "supervisor", None, "--workers", "2")
+    await server.start()
+    await server.wait_healthy(60)
+    assert await eventually(lambda: len(_children(server.pid)) == 2, limit=30)
+    return server
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 async def test_two_workers_share_a_port_survive_a_death_and_stop_together(
     launcher: Launcher, make_api: MakeApi
 ) -> None:
     api = await make_api()
-    server = launcher.server(api.url, "supervisor", None, "--workers", "2")
-    await server.start()
-    await server.wait_healthy(60)
-    assert await eventually(lambda: len(_children(server.pid)) == 2, limit=30)
+    server = await _supervising_two(launcher, api.url)
     first = _children(server.pid)
 
     batch = messages(24, customers=8)
@@ -104,10 +110,7 @@ async def test_workers_stop_when_their_supervisor_is_killed(
     launcher: Launcher, make_api: MakeApi
 ) -> None:
     api = await make_api()
-    server = launcher.server(api.url, "supervisor", None, "--workers", "2")
-    await server.start()
-    await server.wait_healthy(60)
-    assert await eventually(lambda: len(_children(server.pid)) == 2, limit=30)
+    server = await _supervising_two(launcher, api.url)
     workers = _children(server.pid)
     server.kill()  # -9: it cannot stop them; they notice it is gone
     await server.wait()

@@ -39,14 +39,9 @@ __all__ = ["NewTicket", "TicketChange", "TicketService"]
 
 
 # A new ticket, written at once (through the ORM it was a flush of its own in every turn that
-# opens a ticket); the ORM object is then made from the same values (`create`).
-_COLUMNS = (
-    "subject", "body", "status", "priority", "category", "team", "tags", "kind", "locale",
-    "requester_id", "assignee_id", "organization_id", "origin_platform", "origin_channel",
-    "origin_thread", "origin_message", "callback_url", "intake_key_id", "created_at",
-    "updated_at", "first_response_at", "resolved_at", "waiting_since", "paused_seconds",
-    "reopen_count", "version",
-)  # fmt: skip
+# opens a ticket); the ORM object is then made from the same values (`create`). Every column
+# but the id: a column added to the model must get a value there.
+_COLUMNS = tuple(c.name for c in Ticket.__table__.columns if c.name != "id")
 _CREATE = direct.Direct(
     f"INSERT INTO tickets ({', '.join(_COLUMNS)}) "
     f"VALUES ({', '.join(':' + c for c in _COLUMNS)}) RETURNING id"

@@ -8,8 +8,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 
+from supportbot.store.db import Database
+from supportbot.store.models import Ticket
+from supportbot.tickets import TicketService
+from supportbot.tickets.service import NewTicket
 from tests.shipped import shipped_desk
 
 
@@ -43,11 +47,17 @@ async def test_a_new_requesters_first_ticket_reads_them_once(tmp_path: Path) -> 
         assert 1 <= ticket_updates <= 2, statements  # triage's fields together, then assignment
 
 
-def test_a_new_ticket_is_written_with_every_column() -> None:
-    """`TicketService.create` writes the row itself: a column added to the model must be
-    added there too (else the ORM object would lack it, and reading it would fail)."""
-    from supportbot.store.models import Ticket
-    from supportbot.tickets import service
-
-    columns = {c.name for c in Ticket.__table__.columns} - {"id"}
-    assert set(service._COLUMNS) == columns
+async def test_a_new_ticket_is_in_its_session_with_every_column(
+    tickets: TicketService, database: Database, customer: str
+) -> None:
+    """`TicketService.create` writes the row itself and makes the ORM object from the same
+    values: every column must be loaded (an expired one would be read again, or fail)."""
+    async with database.sessions.begin() as s:
+        change = await tickets.within(s).create(
+            NewTicket(requester=customer, subject="", body="x", origin_platform="slack"),
+            source="test",
+        )
+        held = await s.get(Ticket, change.ticket.number)  # from the session: no statement
+        assert held is not None
+        assert inspect(held).unloaded == set()
+        assert held.body == "x" and held.version == 1 and held.status == "new"
